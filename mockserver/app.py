@@ -1,0 +1,77 @@
+"""create_app: one Flask app with every provider under its prefix, /_mock and /_s3."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, g, jsonify, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from mockserver.control.routes import control_blueprint, mock_error
+from mockserver.core import pipeline
+from mockserver.core.errors import ApiError, ValidationFailed
+from mockserver.core.runtime import Runtime
+from mockserver.core.s3_routes import S3_PREFIX, s3_blueprint, s3_http_error
+from mockserver.settings import Settings
+
+log = logging.getLogger("mockserver")
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
+    settings = settings or (runtime.settings if runtime else Settings())
+    runtime = runtime or Runtime(settings)
+    app = Flask(__name__, static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.json.sort_keys = False  # keep the providers' field order in bodies
+    app.extensions["mockserver"] = runtime
+
+    prefixes = {name: provider.prefix for name, provider in runtime.providers.items()}
+    pipeline.install(app, prefixes)
+    for name, provider in runtime.providers.items():
+        app.register_blueprint(provider.blueprint(), url_prefix=provider.prefix)
+        control = provider.control_blueprint()
+        if control is not None:
+            app.register_blueprint(control, url_prefix=f"/_mock/{name}")
+    app.register_blueprint(control_blueprint(), url_prefix="/_mock")
+    app.register_blueprint(s3_blueprint(), url_prefix=S3_PREFIX)
+
+    def _render(error: ApiError | ValidationFailed | HTTPException) -> Response:
+        provider = runtime.providers.get(g.get("provider") or "")
+        if provider is None:
+            provider_name = pipeline.provider_for_path(request.path, prefixes)
+            provider = runtime.providers.get(provider_name or "")
+        if provider is not None:
+            if isinstance(error, HTTPException):
+                return provider.render_http_error(error)
+            return provider.render_error(error)
+        if request.path.startswith(S3_PREFIX + "/") and isinstance(error, HTTPException):
+            return s3_http_error(error)
+        if isinstance(error, HTTPException):
+            response = mock_error(error.code or 500, error.description or "error")
+            allow = dict(error.get_headers()).get("Allow")
+            if allow:
+                response.headers["Allow"] = allow
+            return response
+        if isinstance(error, ValidationFailed):
+            return mock_error(error.status, error.summary(), errors=error.errors)
+        return mock_error(error.status, error.message)
+
+    app.register_error_handler(ApiError, _render)
+    app.register_error_handler(ValidationFailed, _render)
+    app.register_error_handler(HTTPException, _render)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _render(InternalServerError("The mock failed unexpectedly; see its log."))
+
+    @app.get("/")
+    def _index() -> Response:
+        return jsonify(
+            {
+                "mockserver": "see /_mock/health and /_mock/tenants",
+                "providers": {name: p.prefix for name, p in runtime.providers.items()},
+            }
+        )
+
+    return app

@@ -1,0 +1,162 @@
+"""The control plane, `/_mock`: JSON endpoints that QA and tests use to drive the sandbox.
+
+Its errors say plainly that they come from the mock (`mock_error`), never a provider's shape.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from mockserver import __version__
+from mockserver.core.errors import ApiError
+from mockserver.core.runtime import Runtime
+
+
+def mock_error(status: int, message: str, **extra: Any) -> Response:
+    response = jsonify({"mock_error": {"status": status, "message": message, **extra}})
+    response.status_code = status
+    return response
+
+
+def _runtime() -> Runtime:
+    return current_app.extensions["mockserver"]
+
+
+def parse_duration(value: Any) -> float:
+    """Seconds from a number or a string such as "90", "15m", "48h", "2d"."""
+    if isinstance(value, bool):
+        raise ValueError("not a duration")
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip().lower()
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    if text and text[-1] in units:
+        return float(text[:-1]) * units[text[-1]]
+    return float(text)
+
+
+def _request_mapping() -> dict[str, Any]:
+    """A JSON or YAML object body (empty body: {})."""
+    raw = request.get_data(as_text=True)
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw) if request.is_json else yaml.safe_load(raw)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise ApiError(400, "bad_request", f"body is not valid JSON or YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ApiError(400, "bad_request", "body must be an object")
+    return data
+
+
+def control_blueprint() -> Blueprint:
+    blueprint = Blueprint("mock_control", __name__)
+
+    @blueprint.get("/health")
+    def health() -> Response:
+        runtime = _runtime()
+        return jsonify(
+            {
+                "status": "ok",
+                "version": __version__,
+                "providers": {n: p.prefix for n, p in runtime.providers.items()},
+                "store": runtime.store.engine.dialect.name,
+                "object_storage": "embedded moto" if runtime.storage.embedded else "external S3",
+                "clock": runtime.clock.describe(),
+            }
+        )
+
+    @blueprint.post("/reset")
+    def reset() -> Response:
+        took = _runtime().reset()
+        return jsonify({"status": "reset", "took_ms": took})
+
+    @blueprint.get("/fixtures")
+    def fixtures() -> Response:
+        runtime = _runtime()
+        return jsonify({name: p.fixtures for name, p in runtime.providers.items()})
+
+    @blueprint.post("/fixtures")
+    def load_fixtures() -> Response:
+        """Replace fixtures: {"path": "file-or-dir"} or an inline {provider: section} body."""
+        runtime = _runtime()
+        data = _request_mapping()
+        if set(data) == {"path"}:
+            path = Path(str(data["path"]))
+            if path.is_dir():
+                runtime.load_fixture_dir(path)
+                runtime.reset()
+                return jsonify({"loaded": sorted(runtime.providers), "from": str(path)})
+            if not path.is_file():
+                return mock_error(404, f"no fixture file or folder at {path}")
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            if not isinstance(data, dict):
+                return mock_error(400, "a fixture file must hold an object keyed by provider")
+        try:
+            loaded = runtime.load_fixtures(data)
+        except KeyError as exc:
+            return mock_error(400, f"unknown provider(s): {exc.args[0]}")
+        runtime.reset()
+        return jsonify({"loaded": loaded})
+
+    @blueprint.get("/tenants")
+    def tenants() -> Response:
+        runtime = _runtime()
+        return jsonify({name: p.tenants() for name, p in runtime.providers.items()})
+
+    @blueprint.get("/state")
+    def state() -> Response:
+        runtime = _runtime()
+        provider = request.args.get("provider")
+        tenant = request.args.get("tenant")
+        prefix = tenant or (f"{provider}:" if provider else None)
+        records = runtime.store.dump(tenant_prefix=prefix, kind=request.args.get("kind"))
+        if tenant:
+            records = [row for row in records if row["tenant"] == tenant]
+        return jsonify({"count": len(records), "records": records})
+
+    @blueprint.get("/clock")
+    def clock() -> Response:
+        return jsonify(_runtime().clock.describe())
+
+    @blueprint.post("/clock")
+    def set_clock() -> Response:
+        """Any of: {"set": ISO-8601}, {"advance": seconds|"48h"}, {"freeze": bool}, {"reset": true}."""
+        data = _request_mapping()
+        known = {"set", "advance", "freeze", "reset"}
+        if not data or set(data) - known:
+            return mock_error(400, f"give one or more of {sorted(known)}", got=sorted(data))
+        runtime_clock = _runtime().clock
+        try:
+            if data.get("reset"):
+                runtime_clock.reset()
+            if "set" in data:
+                moment = datetime.fromisoformat(str(data["set"]).replace("Z", "+00:00"))
+                if moment.tzinfo is None:
+                    return mock_error(400, "set needs a time zone, e.g. 2026-01-01T00:00:00Z")
+                runtime_clock.set(moment)
+            if "advance" in data:
+                runtime_clock.advance(parse_duration(data["advance"]))
+            if data.get("freeze") is True:
+                runtime_clock.freeze()
+            elif data.get("freeze") is False:
+                runtime_clock.unfreeze()
+        except ValueError as exc:
+            return mock_error(400, str(exc))
+        return jsonify(runtime_clock.describe())
+
+    @blueprint.get("/uploads")
+    def uploads() -> Response:
+        items = _runtime().uploads.all()
+        status = request.args.get("status")
+        if status:
+            items = [item for item in items if item["status"] == status]
+        return jsonify({"count": len(items), "uploads": items})
+
+    return blueprint

@@ -1,0 +1,52 @@
+"""Request helpers every provider shares: reading bodies and building public URLs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import current_app, request
+
+from mockserver.core.errors import ApiError, ValidationFailed
+
+PROVIDER_ROOT_ENVIRON = "mockserver.provider_root"
+
+
+def json_object_body() -> dict[str, Any]:
+    """The request body as a JSON object, or the ApiError a JSON API gives for it."""
+    mimetype = request.mimetype or ""
+    if mimetype != "application/json" and not mimetype.endswith("+json"):
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"Content-Type must be application/json, not {request.mimetype or 'absent'}",
+        )
+    raw = request.get_data(cache=True)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ApiError(400, "bad_request", f"The request body is not UTF-8: {exc.reason}") from exc
+    except json.JSONDecodeError as exc:
+        raise ApiError(
+            400,
+            "bad_request",
+            f"The request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+        ) from exc
+    except RecursionError as exc:
+        raise ApiError(400, "bad_request", "The request body is nested too deeply") from exc
+    if not isinstance(data, dict):
+        raise ValidationFailed({"body": ["must be a JSON object"]})
+    return data
+
+
+def public_base() -> str:
+    """Where clients reach this server: --public-url, else the request's own scheme and host."""
+    configured = current_app.extensions["mockserver"].settings.public_url
+    return (configured or request.host_url).rstrip("/")
+
+
+def provider_base(prefix: str) -> str:
+    """A provider's base URL as the client sees it (its own port serves it at the root)."""
+    if request.environ.get(PROVIDER_ROOT_ENVIRON):
+        return request.host_url.rstrip("/")
+    return public_base() + prefix

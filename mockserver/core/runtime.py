@@ -1,0 +1,56 @@
+"""One server's shared parts: settings, clock, store, object storage and providers."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mockserver.core.clock import Clock
+from mockserver.core.provider import Provider, discover
+from mockserver.core.storage import ObjectStorage
+from mockserver.core.store import Store
+from mockserver.core.uploads import Uploads
+from mockserver.settings import Settings
+
+
+class Runtime:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.clock = Clock()
+        self.store = Store(settings.resolved_store_url, now=self.clock.timestamp)
+        self.storage = ObjectStorage(settings)
+        self.uploads = Uploads(self.store, self.storage, self.clock)
+        self.providers: dict[str, Provider] = {cls.name: cls(self) for cls in discover()}
+        self.load_fixture_dir(settings.fixtures_dir)
+
+    def load_fixture_dir(self, directory: str | Path) -> None:
+        """Each provider reads `<name>.yaml` from the directory (absent: no accounts)."""
+        folder = Path(directory)
+        for name, provider in self.providers.items():
+            path = folder / f"{name}.yaml"
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+            provider.load_fixtures(data or {})
+
+    def load_fixtures(self, data: dict[str, Any]) -> list[str]:
+        """Replace the fixtures of the providers named in `data`; unknown names raise KeyError."""
+        unknown = sorted(set(data) - set(self.providers))
+        if unknown:
+            raise KeyError(", ".join(unknown))
+        for name, section in data.items():
+            self.providers[name].load_fixtures(section or {})
+        return sorted(data)
+
+    def reset(self) -> float:
+        """Forget all state, objects and clock changes; fixtures stay. Returns milliseconds."""
+        started = time.perf_counter()
+        self.store.clear()
+        self.storage.clear()
+        self.clock.reset()
+        return round((time.perf_counter() - started) * 1000, 2)
+
+    def close(self) -> None:
+        self.storage.close()
+        self.store.close()

@@ -1,0 +1,124 @@
+"""The embedded S3 endpoint clients upload to: `/_s3/<bucket>/<key>` on the API's port.
+
+It answers as S3 does, in S3's XML, and enforces what moto does not: SigV4 signature and
+expiry on the mock clock, the signed Content-Type, a Content-Length and the size limit.
+Only a request that passes every check reaches moto.
+"""
+
+from __future__ import annotations
+
+import uuid
+from xml.sax.saxutils import escape
+
+from flask import Blueprint, Response, current_app, request
+from flask_cors import CORS
+from werkzeug.exceptions import HTTPException
+
+from mockserver.core import sigv4
+from mockserver.core.runtime import Runtime
+from mockserver.core.sigv4 import S3Error
+
+S3_PREFIX = "/_s3"
+
+
+def s3_error_response(error: S3Error) -> Response:
+    request_id = uuid.uuid4().hex[:16].upper()
+    extra = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in error.extra.items())
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<Error><Code>{error.code}</Code><Message>{escape(error.message)}</Message>"
+        f"{extra}<RequestId>{request_id}</RequestId><HostId>mockserver</HostId></Error>"
+    )
+    response = Response(body, status=error.status, mimetype="application/xml")
+    response.headers["x-amz-request-id"] = request_id
+    return response
+
+
+def s3_http_error(exc: HTTPException) -> Response:
+    codes = {404: "NoSuchKey", 405: "MethodNotAllowed", 413: "EntityTooLarge"}
+    code = codes.get(exc.code or 500, "InternalError")
+    return s3_error_response(S3Error(exc.code or 500, code, exc.description or code))
+
+
+def _runtime() -> Runtime:
+    return current_app.extensions["mockserver"]
+
+
+def _verify(bucket: str) -> None:
+    runtime = _runtime()
+    if bucket != runtime.storage.bucket:
+        raise S3Error(
+            404, "NoSuchBucket", "The specified bucket does not exist", {"BucketName": bucket}
+        )
+    headers = {name.lower(): value for name, value in request.headers.items()}
+    headers["host"] = request.host
+    sigv4.verify(
+        request.method,
+        request.root_path + request.path,
+        request.query_string.decode("latin-1"),
+        headers,
+        runtime.storage.secret_for,
+        runtime.clock.now(),
+    )
+
+
+def s3_blueprint() -> Blueprint:
+    blueprint = Blueprint("s3", __name__)
+    CORS(
+        blueprint,
+        origins="*",
+        methods=["GET", "HEAD", "PUT", "OPTIONS"],
+        allow_headers="*",
+        expose_headers=["ETag", "x-amz-request-id"],
+        max_age=3000,
+    )
+
+    @blueprint.errorhandler(S3Error)
+    def _s3_error(error: S3Error) -> Response:
+        return s3_error_response(error)
+
+    @blueprint.route("/<bucket>/<path:key>", methods=["PUT"])
+    def put_object(bucket: str, key: str) -> Response:
+        _verify(bucket)
+        runtime = _runtime()
+        length = request.content_length
+        if length is None:
+            raise S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.")
+        limit = runtime.settings.max_upload_bytes
+        if length > limit:
+            raise S3Error(
+                400,
+                "EntityTooLarge",
+                "Your proposed upload exceeds the maximum allowed size",
+                {"ProposedSize": str(length), "MaxSizeAllowed": str(limit)},
+            )
+        request.max_content_length = limit  # uploads have their own limit, not the API's
+        body = request.stream.read(length)
+        if len(body) != length:
+            raise S3Error(
+                400,
+                "IncompleteBody",
+                "You did not provide the number of bytes specified by the Content-Length HTTP header",
+            )
+        content_type = request.headers.get("Content-Type", "binary/octet-stream")
+        stored = runtime.storage.put(key, body, content_type)
+        runtime.uploads.received(key, stored.size, content_type, stored.etag)
+        response = Response(status=200)
+        del response.headers["Content-Type"]  # S3 sends no body and no type on a PUT
+        response.headers["ETag"] = stored.etag
+        return response
+
+    @blueprint.route("/<bucket>/<path:key>", methods=["GET", "HEAD"])
+    def get_object(bucket: str, key: str) -> Response:
+        _verify(bucket)
+        runtime = _runtime()
+        found = runtime.storage.head(key)
+        if found is None:
+            raise S3Error(404, "NoSuchKey", "The specified key does not exist.", {"Key": key})
+        body = b"" if request.method == "HEAD" else (runtime.storage.get(key) or b"")
+        response = Response(body, status=200, content_type=found.content_type)
+        response.headers["ETag"] = found.etag
+        response.headers["Content-Length"] = str(found.size)
+        return response
+
+    return blueprint

@@ -1,0 +1,131 @@
+"""Object storage for uploads: embedded moto S3 by default, any S3 endpoint on request.
+
+Embedded mode starts moto's threaded server on an internal loopback port and talks to it with
+boto3, so objects get real S3 semantics (ETags, listings, HEAD). Clients never see that port:
+their presigned links point at `/_s3/<bucket>/<key>` on the API's own address, where the
+upload route verifies the signature, expiry, Content-Type and size first (moto checks none of
+them) and only then hands the bytes to moto. One port serves everything, which is what a
+container or a CI job wants, and moto's in-memory objects stay in this one process.
+
+With `--s3-endpoint` the links point straight at that S3 (MinIO, AWS), which enforces its own
+rules on real time; uploads are then discovered by HEAD requests instead of being seen arrive.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from mockserver.core import sigv4
+from mockserver.settings import Settings
+
+S3_PREFIX = "/_s3"
+
+
+@dataclass
+class StoredObject:
+    key: str
+    size: int
+    content_type: str
+    etag: str
+
+
+class ObjectStorage:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.bucket = settings.s3_bucket
+        self._moto = None
+        if settings.s3_endpoint:
+            endpoint = settings.s3_endpoint
+        else:
+            endpoint = self._start_moto()
+        self.embedded = not settings.s3_endpoint
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            aws_access_key_id=settings.s3_access_key,
+            aws_secret_access_key=settings.s3_secret_key,
+            region_name=settings.s3_region,
+            config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
+        )
+        self._ensure_bucket()
+
+    def _start_moto(self) -> str:
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto.start()
+        host, port = self._moto.get_host_and_port()
+        return f"http://{host}:{port}"
+
+    def _ensure_bucket(self) -> None:
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except ClientError:
+            self.client.create_bucket(Bucket=self.bucket)
+
+    def secret_for(self, access_key: str) -> str | None:
+        """The secret of an access key our links are signed with (only ours is known)."""
+        return self.settings.s3_secret_key if access_key == self.settings.s3_access_key else None
+
+    def presign_put(
+        self, key: str, content_type: str, public_base: str, now: datetime, expires: int
+    ) -> str:
+        """A link that accepts one PUT of `key` with exactly `content_type`."""
+        if not self.embedded:
+            return self.client.generate_presigned_url(
+                "put_object",
+                Params={"Bucket": self.bucket, "Key": key, "ContentType": content_type},
+                ExpiresIn=expires,
+            )
+        url = f"{public_base.rstrip('/')}{S3_PREFIX}/{self.bucket}/{quote(key, safe='/~')}"
+        return sigv4.presign(
+            "PUT",
+            url,
+            access_key=self.settings.s3_access_key,
+            secret_key=self.settings.s3_secret_key,
+            region=self.settings.s3_region,
+            now=now,
+            expires=expires,
+            headers={"Content-Type": content_type},
+        )
+
+    def put(self, key: str, body: bytes, content_type: str) -> StoredObject:
+        result = self.client.put_object(
+            Bucket=self.bucket, Key=key, Body=body, ContentType=content_type
+        )
+        return StoredObject(key, len(body), content_type, result["ETag"])
+
+    def head(self, key: str) -> StoredObject | None:
+        try:
+            meta = self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError:
+            return None
+        return StoredObject(key, meta["ContentLength"], meta.get("ContentType", ""), meta["ETag"])
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except ClientError:
+            return None
+
+    def clear(self) -> None:
+        """Delete every object in the bucket (used by /_mock/reset)."""
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket):
+            keys: list[dict[str, Any]] = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+            if keys:
+                self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": keys})
+
+    def close(self) -> None:
+        if self._moto is not None:
+            self._moto.stop()
+            self._moto = None

@@ -1,0 +1,274 @@
+"""Tenant-partitioned document store over SQLAlchemy Core.
+
+Providers keep their state as JSON documents addressed by (tenant, kind, id). Rules that must
+never be won twice (one asset id per request, one batch id per 48 hours, later one recipient
+per group) are rows in `unique_keys`; a claim and the documents it guards are written in one
+transaction, so of two concurrent requests exactly one commits. The same code runs on SQLite in
+memory (default), a SQLite file in WAL mode (durable across restarts) and PostgreSQL (shared by
+several processes). Providers never see SQL: they call the methods of `Transaction`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Float,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    create_engine,
+    delete,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import StaticPool
+
+metadata = MetaData()
+
+records = Table(
+    "records",
+    metadata,
+    Column("tenant", String(200), primary_key=True),
+    Column("kind", String(100), primary_key=True),
+    Column("id", String(400), primary_key=True),
+    Column("doc", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+unique_keys = Table(
+    "unique_keys",
+    metadata,
+    Column("tenant", String(200), primary_key=True),
+    Column("scope", String(100), primary_key=True),
+    Column("key", String(400), primary_key=True),
+    Column("kind", String(100), nullable=False),
+    Column("record_id", String(400), nullable=False),
+)
+
+
+class Conflict(Exception):
+    """A record id or unique key is already taken.
+
+    Raised inside a transaction it ends that transaction: nothing of it is committed (on
+    PostgreSQL the transaction is unusable after the failed insert anyway), so callers claim
+    first and read the winner in a fresh transaction.
+    """
+
+    def __init__(self, scope: str, key: str) -> None:
+        super().__init__(f"{scope} {key!r} is already taken")
+        self.scope = scope
+        self.key = key
+
+
+class Transaction:
+    """Reads and writes inside one database transaction."""
+
+    def __init__(self, conn: Connection, now: Callable[[], float]) -> None:
+        self._conn = conn
+        self._now = now
+
+    def get(self, tenant: str, kind: str, record_id: str) -> dict | None:
+        row = self._conn.execute(
+            select(records.c.doc).where(
+                and_(records.c.tenant == tenant, records.c.kind == kind, records.c.id == record_id)
+            )
+        ).first()
+        return json.loads(row.doc) if row else None
+
+    def list(self, tenant: str, kind: str) -> list[dict]:
+        rows = self._conn.execute(
+            select(records.c.doc)
+            .where(and_(records.c.tenant == tenant, records.c.kind == kind))
+            .order_by(records.c.created_at, records.c.id)
+        )
+        return [json.loads(row.doc) for row in rows]
+
+    def insert(self, tenant: str, kind: str, record_id: str, doc: dict) -> None:
+        """Create a record; Conflict if (tenant, kind, id) exists."""
+        stamp = self._now()
+        try:
+            self._conn.execute(
+                insert(records).values(
+                    tenant=tenant,
+                    kind=kind,
+                    id=record_id,
+                    doc=_dumps(doc),
+                    created_at=stamp,
+                    updated_at=stamp,
+                )
+            )
+        except IntegrityError as exc:
+            raise Conflict(kind, record_id) from exc
+
+    def put(self, tenant: str, kind: str, record_id: str, doc: dict) -> None:
+        """Create or replace a record."""
+        result = self._conn.execute(
+            update(records)
+            .where(
+                and_(records.c.tenant == tenant, records.c.kind == kind, records.c.id == record_id)
+            )
+            .values(doc=_dumps(doc), updated_at=self._now())
+        )
+        if result.rowcount == 0:
+            self.insert(tenant, kind, record_id, doc)
+
+    def delete(self, tenant: str, kind: str, record_id: str) -> bool:
+        """Remove a record and every unique key that points at it."""
+        self._conn.execute(
+            delete(unique_keys).where(
+                and_(
+                    unique_keys.c.tenant == tenant,
+                    unique_keys.c.kind == kind,
+                    unique_keys.c.record_id == record_id,
+                )
+            )
+        )
+        result = self._conn.execute(
+            delete(records).where(
+                and_(records.c.tenant == tenant, records.c.kind == kind, records.c.id == record_id)
+            )
+        )
+        return result.rowcount > 0
+
+    def claim(self, tenant: str, scope: str, key: str, kind: str, record_id: str) -> None:
+        """Take a unique key for a record; Conflict if another record holds it."""
+        try:
+            self._conn.execute(
+                insert(unique_keys).values(
+                    tenant=tenant, scope=scope, key=key, kind=kind, record_id=record_id
+                )
+            )
+        except IntegrityError as exc:
+            raise Conflict(scope, key) from exc
+
+    def release(self, tenant: str, scope: str, key: str) -> None:
+        self._conn.execute(
+            delete(unique_keys).where(
+                and_(
+                    unique_keys.c.tenant == tenant,
+                    unique_keys.c.scope == scope,
+                    unique_keys.c.key == key,
+                )
+            )
+        )
+
+    def holder(self, tenant: str, scope: str, key: str) -> tuple[str, str] | None:
+        """(kind, record id) holding a unique key, if any."""
+        row = self._conn.execute(
+            select(unique_keys.c.kind, unique_keys.c.record_id).where(
+                and_(
+                    unique_keys.c.tenant == tenant,
+                    unique_keys.c.scope == scope,
+                    unique_keys.c.key == key,
+                )
+            )
+        ).first()
+        return (row.kind, row.record_id) if row else None
+
+
+class Store:
+    """The one state store of a server; see the module docstring."""
+
+    def __init__(self, url: str = "sqlite://", now: Callable[[], float] | None = None) -> None:
+        import time
+
+        self.url = url
+        self._now = now or time.time
+        self.engine = _make_engine(url)
+        # SQLite has one writer at a time anyway; serialising in-process avoids "database is
+        # locked" errors and lets the in-memory database share one connection across threads.
+        self._lock: threading.RLock | None = (
+            threading.RLock() if self.engine.dialect.name == "sqlite" else None
+        )
+        metadata.create_all(self.engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Everything inside commits together or not at all (a Conflict rolls it back)."""
+        if self._lock is None:
+            with self.engine.begin() as conn:
+                yield Transaction(conn, self._now)
+            return
+        with self._lock, self.engine.begin() as conn:
+            yield Transaction(conn, self._now)
+
+    def get(self, tenant: str, kind: str, record_id: str) -> dict | None:
+        with self.transaction() as tx:
+            return tx.get(tenant, kind, record_id)
+
+    def list(self, tenant: str, kind: str) -> list[dict]:
+        with self.transaction() as tx:
+            return tx.list(tenant, kind)
+
+    def clear(self) -> None:
+        with self.transaction() as tx:
+            tx._conn.execute(delete(unique_keys))
+            tx._conn.execute(delete(records))
+
+    def dump(self, tenant_prefix: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+        """Every record (optionally of tenants with a prefix, of one kind), for the control plane."""
+        query = select(records).order_by(records.c.tenant, records.c.kind, records.c.created_at)
+        if tenant_prefix:
+            query = query.where(records.c.tenant.startswith(tenant_prefix, autoescape=True))
+        if kind:
+            query = query.where(records.c.kind == kind)
+        with self.transaction() as tx:
+            rows = tx._conn.execute(query).all()
+        return [
+            {
+                "tenant": row.tenant,
+                "kind": row.kind,
+                "id": row.id,
+                "created_at": row.created_at,
+                "updated_at": row.updated_at,
+                "doc": json.loads(row.doc),
+            }
+            for row in rows
+        ]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def sqlite_file_url(data_dir: str | Path) -> str:
+    path = Path(data_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{(path / 'mockserver.sqlite3').resolve()}"
+
+
+def _make_engine(url: str) -> Engine:
+    if url in ("sqlite://", "sqlite:///:memory:"):
+        return create_engine(
+            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _durable_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # FULL: a committed transaction survives a crash of the process or of the machine.
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _dumps(doc: dict) -> str:
+    return json.dumps(doc, separators=(",", ":"), sort_keys=True, default=str)

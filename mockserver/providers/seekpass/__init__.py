@@ -1,0 +1,58 @@
+"""SEEK Pass partner API ("Add to SEEK Pass"), mounted at /seekpass."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response
+
+from mockserver.core.errors import ApiError, ValidationFailed
+from mockserver.core.provider import Provider
+from mockserver.core.runtime import Runtime
+from mockserver.providers.seekpass import errors
+from mockserver.providers.seekpass.control import build_control_blueprint
+from mockserver.providers.seekpass.models import SeekPassModel
+from mockserver.providers.seekpass.routes import build_blueprint
+
+
+class SeekPass(Provider):
+    name = "seekpass"
+    title = "SEEK Pass"
+    order = 10
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__(runtime)
+        self.model = SeekPassModel(
+            runtime.store, runtime.clock, runtime.uploads, runtime.settings.token_signing_key
+        )
+
+    def blueprint(self) -> Blueprint:
+        return build_blueprint()
+
+    def control_blueprint(self) -> Blueprint:
+        return build_control_blueprint()
+
+    def render_error(self, error: ApiError | ValidationFailed) -> Response:
+        return errors.render(error)
+
+    def load_fixtures(self, data: dict[str, Any]) -> None:
+        super().load_fixtures(data)
+        self.model.load_accounts(self.fixtures.get("accounts", []), self.tenant_id)
+
+    def tenants(self) -> list[dict[str, Any]]:
+        by_tenant: dict[str, dict[str, Any]] = {}
+        for client in self.model.clients.values():
+            entry = by_tenant.setdefault(
+                client.tenant, {"tenant": client.tenant, "name": client.account_name, "clients": []}
+            )
+            entry["clients"].append(
+                {
+                    "client_id": client.client_id,
+                    "client_secret": client.client_secret,
+                    "scopes": list(client.scopes),
+                }
+            )
+        return list(by_tenant.values())
+
+
+PROVIDER = SeekPass
