@@ -32,7 +32,9 @@ class Settings:
     max_request_bytes: int = 10 * 1024 * 1024
     # Secret the SEEK Pass access tokens (HS512 JWTs) are signed with; fixed so tokens survive
     # a restart on the same --data-dir.
-    token_signing_key: str = "mockserver-token-signing-key-change-me-if-you-share-the-sandbox"
+    token_signing_key: str = (
+        "mockserver-token-signing-key: change it (MOCKSERVER_TOKEN_SIGNING_KEY) for a shared sandbox"
+    )
     extra: dict = field(default_factory=dict)
 
     @property

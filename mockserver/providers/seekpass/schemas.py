@@ -42,13 +42,13 @@ ALL_SCOPES = tuple(sorted(set(GROUP_SCOPES.values()) | {"read.digital_identity"}
 
 
 class Text(fields.String):
-    """A string that is present and not blank."""
+    """A string that is present and not blank (holds a character `\\S` matches)."""
 
     default_error_messages = {"blank": "can't be blank"}
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
-        if not text.strip():
+        if not re.search(r"\S", text):
             raise self.make_error("blank")
         return text
 
@@ -77,7 +77,7 @@ class FormattedDate(fields.String):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         for fmt in self.formats:
-            pattern = fmt.replace("%Y", r"\d{4}").replace("%m", r"\d{2}").replace("%d", r"\d{2}")
+            pattern = fmt.replace("%Y", r"[1-9]\d{3}").replace("%m", r"\d{2}").replace("%d", r"\d{2}")
             if re.fullmatch(pattern, text):
                 try:
                     datetime.strptime(text, fmt)

@@ -1,0 +1,37 @@
+"""Shared fixtures: one runtime (and one embedded moto) per session, reset before each test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from mockserver.app import create_app
+from mockserver.core.runtime import Runtime
+from mockserver.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def runtime() -> Iterator[Runtime]:
+    rt = Runtime(Settings(public_url="http://127.0.0.1:8080"))
+    yield rt
+    rt.close()
+
+
+@pytest.fixture(scope="session")
+def session_app(runtime: Runtime) -> Flask:
+    return create_app(runtime=runtime)
+
+
+@pytest.fixture
+def app(session_app: Flask, runtime: Runtime) -> Flask:
+    runtime.load_fixture_dir(runtime.settings.fixtures_dir)
+    runtime.reset()
+    return session_app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()

@@ -1,0 +1,50 @@
+"""Helpers for the SEEK Pass tests: the seed's sample batch and tokens for the fixture clients."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "seekpass-credential-batch.txt"
+TOKEN_PATH = "/seekpass/api/partner/v1/oauth/token.json"
+BATCH_PATH = "/seekpass/api/partner/v2/add/requests/batch.json"
+FULL_CLIENT = ("seekpass-demo-client", "seekpass-demo-secret")
+TRAINING_CLIENT = ("seekpass-training-client", "seekpass-training-secret")
+
+SAMPLE_BATCH: dict[str, Any] = json.loads(
+    (Path(__file__).with_name("sample_batch.json")).read_text(encoding="utf-8")
+)
+
+
+def sample_batch(**changes: Any) -> dict[str, Any]:
+    """A deep copy of the seed's sample payload with top-level keys replaced."""
+    payload = copy.deepcopy(SAMPLE_BATCH)
+    payload.update(changes)
+    return payload
+
+
+def token(client: Any, credentials: tuple[str, str] = FULL_CLIENT, scope: str | None = None) -> str:
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": credentials[0],
+        "client_secret": credentials[1],
+    }
+    if scope is not None:
+        form["scope"] = scope
+    response = client.post(TOKEN_PATH, data=form)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["access_token"]
+
+
+def auth(access_token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {access_token}"}
+
+
+def seed_sample(section: str = "Sample payload", until: str = "Sample response") -> str:
+    """The seed document's sample JSON, read from ../shared at test time (never copied here)."""
+    text = SEED.read_text(encoding="utf-8")
+    start = text.index(section) + len(section)
+    end = text.index(until, start) if until else len(text)
+    return text[start:end].strip()

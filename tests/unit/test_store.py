@@ -1,0 +1,101 @@
+import threading
+
+import pytest
+
+from mockserver.core.store import Conflict, Store, sqlite_file_url
+
+
+@pytest.fixture(params=["memory", "file"])
+def store(request, tmp_path):
+    url = "sqlite://" if request.param == "memory" else sqlite_file_url(tmp_path)
+    created = Store(url)
+    yield created
+    created.close()
+
+
+def test_documents_are_partitioned_by_tenant(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.insert("a", "thing", "1", {"v": 1})
+        tx.insert("b", "thing", "1", {"v": 2})
+    assert store.get("a", "thing", "1") == {"v": 1}
+    assert store.get("b", "thing", "1") == {"v": 2}
+    assert store.list("a", "thing") == [{"v": 1}]
+    assert store.get("c", "thing", "1") is None
+
+
+def test_put_replaces_and_delete_releases_keys(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.put("a", "thing", "1", {"v": 1})
+        tx.claim("a", "name", "x", "thing", "1")
+        tx.put("a", "thing", "1", {"v": 2})
+    assert store.get("a", "thing", "1") == {"v": 2}
+    with store.transaction() as tx:
+        assert tx.holder("a", "name", "x") == ("thing", "1")
+        assert tx.delete("a", "thing", "1") is True
+        assert tx.holder("a", "name", "x") is None
+
+
+def test_a_conflict_rolls_back_the_whole_transaction(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.claim("a", "name", "x", "thing", "1")
+    with pytest.raises(Conflict):
+        with store.transaction() as tx:
+            tx.insert("a", "thing", "2", {"v": 2})
+            tx.claim("a", "name", "x", "thing", "2")
+    assert store.get("a", "thing", "2") is None
+    with pytest.raises(Conflict):
+        with store.transaction() as tx:
+            tx.insert("a", "thing", "3", {})
+            tx.insert("a", "thing", "3", {})
+
+
+def test_unique_keys_are_per_tenant(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.claim("a", "name", "x", "thing", "1")
+        tx.claim("b", "name", "x", "thing", "1")
+        assert tx.holder("b", "name", "x") == ("thing", "1")
+
+
+def test_exactly_one_of_32_concurrent_claims_wins(store: Store) -> None:
+    winners: list[int] = []
+    losers: list[int] = []
+    barrier = threading.Barrier(32, timeout=10)
+
+    def attempt(index: int) -> None:
+        barrier.wait()
+        try:
+            with store.transaction() as tx:
+                tx.insert("a", "thing", str(index), {"i": index})
+                tx.claim("a", "name", "same", "thing", str(index))
+            winners.append(index)
+        except Conflict:
+            losers.append(index)
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(32)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert len(winners) == 1 and len(losers) == 31
+    assert [doc["i"] for doc in store.list("a", "thing")] == winners
+
+
+def test_file_store_keeps_committed_state_across_reopen(tmp_path) -> None:
+    url = sqlite_file_url(tmp_path)
+    first = Store(url)
+    with first.transaction() as tx:
+        tx.insert("a", "thing", "1", {"kept": True})
+    first.close()
+    second = Store(url)
+    assert second.get("a", "thing", "1") == {"kept": True}
+    second.close()
+
+
+def test_clear_and_dump(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.insert("p:a", "thing", "1", {"v": 1})
+        tx.insert("q:b", "other", "2", {"v": 2})
+    assert [row["id"] for row in store.dump(tenant_prefix="p:")] == ["1"]
+    assert [row["tenant"] for row in store.dump(kind="other")] == ["q:b"]
+    store.clear()
+    assert store.dump() == []
