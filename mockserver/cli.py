@@ -77,6 +77,8 @@ def serve(settings: Settings) -> None:
         for tenant in provider.tenants():
             print(f"    tenant {tenant['tenant']}: {_credentials_text(tenant)}", flush=True)
 
+    print("mockserver ready (Ctrl+C stops it)", flush=True)
+
     def _stop(*_: Any) -> None:
         server.close()
         runtime.close()
@@ -89,8 +91,8 @@ def serve(settings: Settings) -> None:
 
 def _bound_ports(server: Any) -> list[int]:
     if hasattr(server, "effective_listen"):
-        return [port for _host, port in server.effective_listen]
-    return [server.effective_port]
+        return [int(port) for _host, port in server.effective_listen]
+    return [int(server.effective_port)]
 
 
 def _display_host(host: str) -> str:

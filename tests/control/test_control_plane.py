@@ -1,0 +1,88 @@
+"""The /_mock control plane: health, reset, fixtures, tenants, state, clock, uploads."""
+
+from tests.seekpass.helpers import BATCH_PATH, auth, sample_batch, token
+
+
+def test_health_names_providers_store_and_storage(client) -> None:
+    body = client.get("/_mock/health").get_json()
+    assert body["status"] == "ok"
+    assert body["providers"] == {"seekpass": "/seekpass"}
+    assert body["store"] == "sqlite"
+    assert body["object_storage"] == "embedded moto"
+
+
+def test_reset_forgets_state_uploads_and_clock_changes(client) -> None:
+    client.post(BATCH_PATH, json=sample_batch(), headers=auth(token(client)))
+    client.post("/_mock/clock", json={"advance": "1d"})
+    assert client.get("/_mock/state").get_json()["count"] > 0
+    response = client.post("/_mock/reset")
+    assert response.status_code == 200
+    assert response.get_json()["took_ms"] < 1000
+    assert client.get("/_mock/state").get_json() == {"count": 0, "records": []}
+    assert client.get("/_mock/uploads").get_json()["count"] == 0
+    assert abs(client.get("/_mock/clock").get_json()["offset_seconds"]) < 5
+
+
+def test_tenants_list_credentials_from_the_fixtures(client) -> None:
+    tenants = client.get("/_mock/tenants").get_json()["seekpass"]
+    assert [t["tenant"] for t in tenants] == ["seekpass:demo-university", "seekpass:demo-training"]
+    assert tenants[1]["clients"][0]["scopes"] == ["write.education", "write.microcredential"]
+
+
+def test_inline_yaml_fixtures_replace_a_providers_accounts(client) -> None:
+    yaml_body = """
+seekpass:
+  accounts:
+    - id: qa
+      clients:
+        - {client_id: qa-client, client_secret: qa-secret, scopes: [write.education]}
+"""
+    response = client.post("/_mock/fixtures", data=yaml_body, content_type="application/yaml")
+    assert response.status_code == 200
+    assert response.get_json() == {"loaded": ["seekpass"]}
+    tenants = client.get("/_mock/tenants").get_json()["seekpass"]
+    assert [t["tenant"] for t in tenants] == ["seekpass:qa"]
+    assert token(client, ("qa-client", "qa-secret"))
+    assert client.get("/_mock/fixtures").get_json()["seekpass"]["accounts"][0]["id"] == "qa"
+
+
+def test_fixtures_from_a_file_and_bad_fixture_requests(client, tmp_path) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_text("seekpass:\n  accounts: []\n")
+    assert client.post("/_mock/fixtures", json={"path": str(path)}).status_code == 200
+    assert client.get("/_mock/tenants").get_json()["seekpass"] == []
+    missing = client.post("/_mock/fixtures", json={"path": str(tmp_path / "none.yaml")})
+    assert missing.status_code == 404
+    assert "mock_error" in missing.get_json()
+    unknown = client.post("/_mock/fixtures", json={"nosuchprovider": {}})
+    assert unknown.status_code == 400
+    assert "nosuchprovider" in unknown.get_json()["mock_error"]["message"]
+
+
+def test_state_filters_by_provider_tenant_and_kind(client) -> None:
+    client.post(BATCH_PATH, json=sample_batch(), headers=auth(token(client)))
+    everything = client.get("/_mock/state?provider=seekpass").get_json()
+    assert {r["kind"] for r in everything["records"]} == {"request", "upload"}
+    requests = client.get("/_mock/state?tenant=seekpass:demo-university&kind=request").get_json()
+    assert requests["count"] == 1
+    assert client.get("/_mock/state?tenant=seekpass:demo-training").get_json()["count"] == 0
+
+
+def test_clock_set_freeze_advance_and_errors(client) -> None:
+    body = client.post("/_mock/clock", json={"set": "2031-06-01T00:00:00Z", "freeze": True}).get_json()
+    assert body["now"] == "2031-06-01T00:00:00Z" and body["frozen"] is True
+    body = client.post("/_mock/clock", json={"advance": "90m"}).get_json()
+    assert body["now"] == "2031-06-01T01:30:00Z"
+    assert client.post("/_mock/clock", json={"advance": -5}).status_code == 400
+    assert client.post("/_mock/clock", json={"set": "2031-06-01T00:00:00"}).status_code == 400
+    assert client.post("/_mock/clock", json={"jump": 1}).status_code == 400
+    assert client.post("/_mock/clock", json={"reset": True}).get_json()["frozen"] is False
+
+
+def test_control_plane_errors_are_mock_errors(client) -> None:
+    response = client.get("/_mock/nothing-here")
+    assert response.status_code == 404
+    assert response.get_json()["mock_error"]["status"] == 404
+    response = client.delete("/_mock/reset")
+    assert response.status_code == 405
+    assert response.get_json()["mock_error"]["status"] == 405

@@ -1,0 +1,93 @@
+"""Start `mockserver serve` as a real process on ephemeral ports, and stop it for sure."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class LiveServer:
+    args: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    startup_timeout: float = 20.0
+    base_url: str = ""
+    provider_urls: dict[str, str] = field(default_factory=dict)
+    output: list[str] = field(default_factory=list)
+    process: subprocess.Popen | None = None
+
+    def start(self) -> LiveServer:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mockserver", "serve", "--port", "0", *self.args],
+            cwd=REPO,
+            env={**os.environ, **self.env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        lines: queue.Queue[str | None] = queue.Queue()
+
+        def pump() -> None:
+            assert self.process and self.process.stdout
+            for line in self.process.stdout:
+                lines.put(line)
+            lines.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=max(0.05, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if line is None:
+                break
+            self.output.append(line)
+            found = re.match(r"mockserver listening on (\S+)", line)
+            if found:
+                self.base_url = found.group(1)
+            provider = re.match(r"\s+\S.*?\s(http://\S+)\s+and\s+(http://\S+)", line)
+            if provider:
+                self.provider_urls[provider.group(1).rsplit("/", 1)[1]] = provider.group(2)
+            if line.startswith("mockserver ready") and self._ready():
+                return self
+        self.stop()
+        raise RuntimeError("mockserver did not start:\n" + "".join(self.output))
+
+    def _ready(self) -> bool:
+        import requests
+
+        try:
+            return requests.get(f"{self.base_url}/_mock/health", timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to flush or clean up, as in a crash."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
