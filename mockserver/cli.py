@@ -33,8 +33,19 @@ def _serve_args(parser: argparse.ArgumentParser) -> None:
 
 def _settings(args: argparse.Namespace) -> Settings:
     names = [
-        "host", "port", "public_url", "data_dir", "store_url", "fixtures_dir", "provider_ports",
-        "threads", "s3_endpoint", "s3_access_key", "s3_secret_key", "s3_region", "s3_bucket",
+        "host",
+        "port",
+        "public_url",
+        "data_dir",
+        "store_url",
+        "fixtures_dir",
+        "provider_ports",
+        "threads",
+        "s3_endpoint",
+        "s3_access_key",
+        "s3_secret_key",
+        "s3_region",
+        "s3_bucket",
     ]
     return Settings.from_env(**{name: getattr(args, name, None) for name in names})
 
@@ -67,7 +78,7 @@ def serve(settings: Settings) -> None:
     base = settings.public_url.rstrip("/") or f"http://{_display_host(settings.host)}:{main_port}"
     print(f"mockserver listening on http://{_display_host(settings.host)}:{main_port}", flush=True)
     print(f"  control plane: {base}/_mock/health", flush=True)
-    for index, (name, provider) in enumerate(runtime.providers.items()):
+    for index, provider in enumerate(runtime.providers.values()):
         line = f"  {provider.title:<12} {base}{provider.prefix}"
         if settings.provider_ports:
             port = bound[index + 1]

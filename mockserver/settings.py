@@ -33,7 +33,7 @@ class Settings:
     # Secret the SEEK Pass access tokens (HS512 JWTs) are signed with; fixed so tokens survive
     # a restart on the same --data-dir.
     token_signing_key: str = (
-        "mockserver-token-signing-key: change it (MOCKSERVER_TOKEN_SIGNING_KEY) for a shared sandbox"
+        "mockserver-token-signing-key: set MOCKSERVER_TOKEN_SIGNING_KEY for a shared sandbox!"
     )
     extra: dict = field(default_factory=dict)
 

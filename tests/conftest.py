@@ -8,21 +8,20 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mockserver.app import create_app
 from mockserver.core.runtime import Runtime
-from mockserver.settings import Settings
+from tests.shared_app import shared_app, shared_runtime
 
 
 @pytest.fixture(scope="session")
 def runtime() -> Iterator[Runtime]:
-    rt = Runtime(Settings(public_url="http://127.0.0.1:8080"))
+    rt = shared_runtime()
     yield rt
     rt.close()
 
 
 @pytest.fixture(scope="session")
 def session_app(runtime: Runtime) -> Flask:
-    return create_app(runtime=runtime)
+    return shared_app()
 
 
 @pytest.fixture

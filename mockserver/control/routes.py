@@ -127,7 +127,7 @@ def control_blueprint() -> Blueprint:
 
     @blueprint.post("/clock")
     def set_clock() -> Response:
-        """Any of: {"set": ISO-8601}, {"advance": seconds|"48h"}, {"freeze": bool}, {"reset": true}."""
+        """Any of {"set": ISO-8601}, {"advance": 90 | "48h"}, {"freeze": bool}, {"reset": true}."""
         data = _request_mapping()
         known = {"set", "advance", "freeze", "reset"}
         if not data or set(data) - known:

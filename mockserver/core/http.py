@@ -30,7 +30,8 @@ def json_object_body() -> dict[str, Any]:
         raise ApiError(
             400,
             "bad_request",
-            f"The request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+            f"The request body is not valid JSON: {exc.msg} "
+            f"at line {exc.lineno} column {exc.colno}",
         ) from exc
     except RecursionError as exc:
         raise ApiError(400, "bad_request", "The request body is nested too deeply") from exc

@@ -27,8 +27,8 @@ def install(app: Flask, provider_prefixes: dict[str, str]) -> None:
     def _stamp(response: Response) -> Response:
         response.headers["X-Request-Id"] = g.get("request_id", "")
         provider = g.get("provider")
-        response.headers[MOCK_HEADER] = (
-            f"mockserver/{__version__}" + (f"; provider={provider}" if provider else "")
+        response.headers[MOCK_HEADER] = f"mockserver/{__version__}" + (
+            f"; provider={provider}" if provider else ""
         )
         return response
 

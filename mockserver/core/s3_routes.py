@@ -83,7 +83,9 @@ def s3_blueprint() -> Blueprint:
         runtime = _runtime()
         length = request.content_length
         if length is None:
-            raise S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.")
+            raise S3Error(
+                411, "MissingContentLength", "You must provide the Content-Length HTTP header."
+            )
         limit = runtime.settings.max_upload_bytes
         if length > limit:
             raise S3Error(
@@ -98,7 +100,8 @@ def s3_blueprint() -> Blueprint:
             raise S3Error(
                 400,
                 "IncompleteBody",
-                "You did not provide the number of bytes specified by the Content-Length HTTP header",
+                "You did not provide the number of bytes specified by the Content-Length "
+                "HTTP header",
             )
         content_type = request.headers.get("Content-Type", "binary/octet-stream")
         stored = runtime.storage.put(key, body, content_type)

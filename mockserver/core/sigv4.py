@@ -197,7 +197,9 @@ def verify(
             400, "AuthorizationQueryParametersError", "X-Amz-Expires should be a number"
         ) from exc
     if expires < 0:
-        raise S3Error(400, "AuthorizationQueryParametersError", "X-Amz-Expires must be non-negative")
+        raise S3Error(
+            400, "AuthorizationQueryParametersError", "X-Amz-Expires must be non-negative"
+        )
     if expires > MAX_EXPIRES:
         raise S3Error(
             400,

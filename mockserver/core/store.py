@@ -219,8 +219,10 @@ class Store:
             tx._conn.execute(delete(unique_keys))
             tx._conn.execute(delete(records))
 
-    def dump(self, tenant_prefix: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
-        """Every record (optionally of tenants with a prefix, of one kind), for the control plane."""
+    def dump(
+        self, tenant_prefix: str | None = None, kind: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Every record (optionally of one tenant prefix and kind), for the control plane."""
         query = select(records).order_by(records.c.tenant, records.c.kind, records.c.created_at)
         if tenant_prefix:
             query = query.where(records.c.tenant.startswith(tenant_prefix, autoescape=True))

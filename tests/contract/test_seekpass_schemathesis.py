@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -13,18 +14,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from mockserver.app import create_app
 from mockserver.core.contracts import contract_path
-from mockserver.core.runtime import Runtime
-from mockserver.settings import Settings
 from tests.seekpass.helpers import token
-
-RUNTIME = Runtime(Settings(public_url="http://127.0.0.1:8080"))
-APP = create_app(runtime=RUNTIME)
-TOKEN = token(APP.test_client())
+from tests.shared_app import shared_app
 
 schema = schemathesis.openapi.from_path(contract_path("seekpass"))
-schema.app = APP
+schema.app = shared_app()
 
 CHECKS = [
     not_a_server_error,
@@ -36,8 +31,12 @@ CHECKS = [
 ]
 
 
+@pytest.fixture
+def bearer(app) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(app.test_client())}"}
+
+
 @schema.parametrize()
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-def test_seekpass_conforms(case) -> None:
-    headers = {"Authorization": f"Bearer {TOKEN}"} if case.operation.security else None
-    case.call_and_validate(headers=headers, checks=CHECKS)
+def test_seekpass_conforms(case, bearer) -> None:
+    case.call_and_validate(headers=bearer if case.operation.security else None, checks=CHECKS)

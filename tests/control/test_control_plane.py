@@ -69,7 +69,9 @@ def test_state_filters_by_provider_tenant_and_kind(client) -> None:
 
 
 def test_clock_set_freeze_advance_and_errors(client) -> None:
-    body = client.post("/_mock/clock", json={"set": "2031-06-01T00:00:00Z", "freeze": True}).get_json()
+    body = client.post(
+        "/_mock/clock", json={"set": "2031-06-01T00:00:00Z", "freeze": True}
+    ).get_json()
     assert body["now"] == "2031-06-01T00:00:00Z" and body["frozen"] is True
     body = client.post("/_mock/clock", json={"advance": "90m"}).get_json()
     assert body["now"] == "2031-06-01T01:30:00Z"

@@ -9,8 +9,11 @@ from tests.seekpass.helpers import FULL_CLIENT, SAMPLE_BATCH
 def _token(base: str) -> str:
     return requests.post(
         f"{base}/seekpass/api/partner/v1/oauth/token.json",
-        data={"grant_type": "client_credentials", "client_id": FULL_CLIENT[0],
-              "client_secret": FULL_CLIENT[1]},
+        data={
+            "grant_type": "client_credentials",
+            "client_id": FULL_CLIENT[0],
+            "client_secret": FULL_CLIENT[1],
+        },
         timeout=10,
     ).json()["access_token"]
 
@@ -24,7 +27,9 @@ def test_acknowledged_batches_survive_a_crash(tmp_path) -> None:
             payload = dict(SAMPLE_BATCH, credential_id=f"durable-{index}")
             response = requests.post(
                 f"{first.base_url}/seekpass/api/partner/v2/add/requests/batch.json",
-                json=payload, headers=headers, timeout=10,
+                json=payload,
+                headers=headers,
+                timeout=10,
             )
             assert response.status_code == 201
             acknowledged.append((payload["credential_id"], response.json()["redirect_uri"]))
@@ -34,9 +39,12 @@ def test_acknowledged_batches_survive_a_crash(tmp_path) -> None:
         for credential_id, _ in acknowledged:
             response = requests.get(
                 f"{second.base_url}/seekpass/api/partner/v1/submissions/{credential_id}/status.json",
-                headers=headers, timeout=10,
+                headers=headers,
+                timeout=10,
             )
             assert response.status_code == 200
             assert response.json()["status"] == "incomplete"
-        requests_state = requests.get(f"{second.base_url}/_mock/seekpass/requests", timeout=10).json()
+        requests_state = requests.get(
+            f"{second.base_url}/_mock/seekpass/requests", timeout=10
+        ).json()
         assert requests_state["count"] == 5

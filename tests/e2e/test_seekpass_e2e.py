@@ -21,8 +21,11 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def _token(base: str) -> str:
     response = requests.post(
         f"{base}/api/partner/v1/oauth/token.json",
-        data={"grant_type": "client_credentials", "client_id": FULL_CLIENT[0],
-              "client_secret": FULL_CLIENT[1]},
+        data={
+            "grant_type": "client_credentials",
+            "client_id": FULL_CLIENT[0],
+            "client_secret": FULL_CLIENT[1],
+        },
         timeout=10,
     )
     assert response.status_code == 200
@@ -33,7 +36,10 @@ def _curl(*args: str) -> tuple[int, str]:
     """Run curl; return (HTTP status, body)."""
     done = subprocess.run(
         [CURL, "-sS", "-o", "-", "-w", "\n%{http_code}", *args],
-        capture_output=True, text=True, timeout=60, check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     body, _, status = done.stdout.rpartition("\n")
     return int(status), body
@@ -47,11 +53,16 @@ def batch(server, tmp_path):
     payload = tmp_path / "batch.json"
     payload.write_text(seed_sample())
     status, body = _curl(
-        "-L", f"{base}/api/partner/v2/add/requests/batch.json",
-        "-H", "Content-Type: application/json",
-        "-H", "Accept: application/json",
-        "-H", f"Authorization: Bearer {access}",
-        "--data", f"@{payload}",
+        "-L",
+        f"{base}/api/partner/v2/add/requests/batch.json",
+        "-H",
+        "Content-Type: application/json",
+        "-H",
+        "Accept: application/json",
+        "-H",
+        f"Authorization: Bearer {access}",
+        "--data",
+        f"@{payload}",
     )
     assert status == 201, body
     return server, access, json.loads(body)
@@ -75,14 +86,19 @@ def test_seed_sample_returns_the_sample_responses_shape(batch) -> None:
 def _upload(url: str, content_type: str, data: bytes, tmp_path) -> tuple[int, str]:
     path = tmp_path / "upload.bin"
     path.write_bytes(data)
-    return _curl("-X", "PUT", url, "--header", f"Content-Type: {content_type}",
-                 "--data-binary", f"@{path}")
+    return _curl(
+        "-X", "PUT", url, "--header", f"Content-Type: {content_type}", "--data-binary", f"@{path}"
+    )
 
 
 def test_each_asset_link_takes_the_right_file_and_the_upload_is_seen(batch, tmp_path) -> None:
     server, _, body = batch
-    types = {"edu-1": "application/pdf", "micro-1": "application/pdf", "micro-2": "image/png",
-             "uc-1": "application/pdf"}
+    types = {
+        "edu-1": "application/pdf",
+        "micro-1": "application/pdf",
+        "micro-2": "image/png",
+        "uc-1": "application/pdf",
+    }
     for upload in body["asset_uploads"]:
         kind = next(k for k in types if f"-{k}-asset" in upload["asset_id"])
         data = PNG if types[kind] == "image/png" else PDF
@@ -91,7 +107,9 @@ def test_each_asset_link_takes_the_right_file_and_the_upload_is_seen(batch, tmp_
     uploads = requests.get(f"{server.base_url}/_mock/uploads?status=uploaded", timeout=10).json()
     assert uploads["count"] == 4
     assert {(u["size"], u["content_type"]) for u in uploads["uploads"]} == {
-        (len(PDF), "application/pdf"), (len(PNG), "image/png")}
+        (len(PDF), "application/pdf"),
+        (len(PNG), "image/png"),
+    }
     request = requests.get(f"{server.base_url}/_mock/seekpass/requests", timeout=10).json()
     assert {u["status"] for u in request["requests"][0]["uploads"]} == {"uploaded"}
 
@@ -102,7 +120,11 @@ def test_wrong_content_type_tampered_and_expired_links_fail_as_s3_does(batch, tm
     status, text = _upload(url, "image/png", PDF, tmp_path)
     assert status == 403
     assert "<Code>SignatureDoesNotMatch</Code>" in text
-    tampered = re.sub(r"X-Amz-Signature=([0-9a-f])", lambda m: "X-Amz-Signature=" + ("0" if m.group(1) != "0" else "1"), url)
+    tampered = re.sub(
+        r"X-Amz-Signature=([0-9a-f])",
+        lambda m: "X-Amz-Signature=" + ("0" if m.group(1) != "0" else "1"),
+        url,
+    )
     status, text = _upload(tampered, "application/pdf", PDF, tmp_path)
     assert status == 403 and "<Code>SignatureDoesNotMatch</Code>" in text
     requests.post(f"{server.base_url}/_mock/clock", json={"advance": 3601}, timeout=10)
@@ -110,15 +132,21 @@ def test_wrong_content_type_tampered_and_expired_links_fail_as_s3_does(batch, tm
     assert status == 403
     assert "<Code>AccessDenied</Code><Message>Request has expired</Message>" in text
     assert "<ServerTime>" in text and "<Expires>" in text
-    assert requests.get(f"{server.base_url}/_mock/uploads?status=uploaded", timeout=10).json()["count"] == 0
+    assert (
+        requests.get(f"{server.base_url}/_mock/uploads?status=uploaded", timeout=10).json()["count"]
+        == 0
+    )
 
 
 def test_browsers_may_upload_cross_origin(batch) -> None:
     _, _, body = batch
     response = requests.options(
         body["asset_uploads"][0]["url"],
-        headers={"Origin": "http://localhost:3000", "Access-Control-Request-Method": "PUT",
-                 "Access-Control-Request-Headers": "content-type"},
+        headers={
+            "Origin": "http://localhost:3000",
+            "Access-Control-Request-Method": "PUT",
+            "Access-Control-Request-Headers": "content-type",
+        },
         timeout=10,
     )
     assert response.status_code == 200
@@ -132,7 +160,8 @@ def test_the_provider_port_serves_the_same_api_at_its_root(batch) -> None:
     access = _token(root)
     response = requests.get(
         f"{root}/api/partner/v1/submissions/3601f8ae-9181-41a3-89ed-6dbe5ecde2b5/status.json",
-        headers={"Authorization": f"Bearer {access}"}, timeout=10,
+        headers={"Authorization": f"Bearer {access}"},
+        timeout=10,
     )
     assert response.status_code == 200
     assert response.json()["status"] == "incomplete"

@@ -56,7 +56,10 @@ def test_sample_batch_creates_a_request_with_one_upload_link_per_asset(client, h
 
 
 def test_a_batch_without_assets_answers_an_empty_upload_list(client, headers) -> None:
-    payload = {"credential_id": "plain", "right_to_work_items": sample_batch()["right_to_work_items"]}
+    payload = {
+        "credential_id": "plain",
+        "right_to_work_items": sample_batch()["right_to_work_items"],
+    }
     response = _post(client, headers, payload)
     assert response.status_code == 201
     assert response.get_json()["asset_uploads"] == []
@@ -80,56 +83,137 @@ RULES = [
     ("credential_id", KeyError, "credential_id", "Missing data for required field."),
     ("credential_id", "  ", "credential_id", "can't be blank"),
     ("credential_id", 17, "credential_id", "Not a valid string."),
-    ("education_items.0.fields.course_name", KeyError,
-     "education_items[0].fields.course_name", "Missing data for required field."),
-    ("education_items.0.fields.conferral_year", None,
-     "education_items[0].fields.conferral_year", "is required unless awaiting_graduation is true"),
-    ("education_items.0.fields.conferral_year", "24",
-     "education_items[0].fields.conferral_year", "must be a date in YYYY format"),
-    ("education_items.0.fields.has_majors", "true",
-     "education_items[0].fields.has_majors", "must be true or false"),
-    ("education_items.0.fields.transcript.subjects.0.grade", KeyError,
-     "education_items[0].fields.transcript.subjects[0].grade", "Missing data for required field."),
-    ("education_items.0.assets.0.asset_type", "png",
-     "education_items[0].assets[0].asset_type", "Must be one of: pdf, open_cert."),
-    ("microcredential_items.0.assets.0.asset_type", "gif",
-     "microcredential_items[0].assets[0].asset_type", "Must be one of: pdf, jpg, png, open_cert."),
-    ("microcredential_items.0.fields.issue_date", "2024-02-30",
-     "microcredential_items[0].fields.issue_date", "must be a date in YYYY-MM-DD format"),
-    ("microcredential_items.0.fields.expiry_date", "15/03/2027",
-     "microcredential_items[0].fields.expiry_date", "must be a date in YYYY-MM-DD format"),
-    ("english_proficiency_items.0.assets.0.asset_type", "jpg",
-     "english_proficiency_items[0].assets[0].asset_type", "Must be one of: pdf."),
-    ("english_proficiency_items.0.fields.test_scores.overall", KeyError,
-     "english_proficiency_items[0].fields.test_scores.overall", "Missing data for required field."),
-    ("english_proficiency_items.0.fields.test_scores.cefr_scores", KeyError,
-     "english_proficiency_items[0].fields.test_scores.cefr_scores",
-     "Missing data for required field."),
-    ("universal_credential_items.0.assets.0.asset_type", "open_cert",
-     "universal_credential_items[0].assets[0].asset_type", "Must be one of: pdf, jpg, png."),
-    ("universal_credential_items.0.fields.credential_category", KeyError,
-     "universal_credential_items[0].fields.credential_category",
-     "is required (the older credential_sub_type is accepted in its place)"),
-    ("right_to_work_items.0.fields.singapore_work_rights", KeyError,
-     "right_to_work_items[0].fields.singapore_work_rights", "is required when country is SG"),
-    ("right_to_work_items.0.fields.country", "Singapore",
-     "right_to_work_items[0].fields.country", "must be an ISO 3166-1 alpha-2 code"),
-    ("career_history.fields.employment.0.role_title", None,
-     "career_history.fields.employment[0].role_title",
-     "role_title or role_classification is required"),
-    ("career_history.fields.employment.0.start_date", "2022-02-01",
-     "career_history.fields.employment[0].start_date", "must be a date in YYYY-MM format"),
-    ("career_history.fields.employment", [],
-     "career_history.fields.employment", "must list at least one employment"),
-    ("digital_identity.fields.identity_verification_level", "gold",
-     "digital_identity.fields.identity_verification_level", "Must be one of: basic, standard."),
+    (
+        "education_items.0.fields.course_name",
+        KeyError,
+        "education_items[0].fields.course_name",
+        "Missing data for required field.",
+    ),
+    (
+        "education_items.0.fields.conferral_year",
+        None,
+        "education_items[0].fields.conferral_year",
+        "is required unless awaiting_graduation is true",
+    ),
+    (
+        "education_items.0.fields.conferral_year",
+        "24",
+        "education_items[0].fields.conferral_year",
+        "must be a date in YYYY format",
+    ),
+    (
+        "education_items.0.fields.has_majors",
+        "true",
+        "education_items[0].fields.has_majors",
+        "must be true or false",
+    ),
+    (
+        "education_items.0.fields.transcript.subjects.0.grade",
+        KeyError,
+        "education_items[0].fields.transcript.subjects[0].grade",
+        "Missing data for required field.",
+    ),
+    (
+        "education_items.0.assets.0.asset_type",
+        "png",
+        "education_items[0].assets[0].asset_type",
+        "Must be one of: pdf, open_cert.",
+    ),
+    (
+        "microcredential_items.0.assets.0.asset_type",
+        "gif",
+        "microcredential_items[0].assets[0].asset_type",
+        "Must be one of: pdf, jpg, png, open_cert.",
+    ),
+    (
+        "microcredential_items.0.fields.issue_date",
+        "2024-02-30",
+        "microcredential_items[0].fields.issue_date",
+        "must be a date in YYYY-MM-DD format",
+    ),
+    (
+        "microcredential_items.0.fields.expiry_date",
+        "15/03/2027",
+        "microcredential_items[0].fields.expiry_date",
+        "must be a date in YYYY-MM-DD format",
+    ),
+    (
+        "english_proficiency_items.0.assets.0.asset_type",
+        "jpg",
+        "english_proficiency_items[0].assets[0].asset_type",
+        "Must be one of: pdf.",
+    ),
+    (
+        "english_proficiency_items.0.fields.test_scores.overall",
+        KeyError,
+        "english_proficiency_items[0].fields.test_scores.overall",
+        "Missing data for required field.",
+    ),
+    (
+        "english_proficiency_items.0.fields.test_scores.cefr_scores",
+        KeyError,
+        "english_proficiency_items[0].fields.test_scores.cefr_scores",
+        "Missing data for required field.",
+    ),
+    (
+        "universal_credential_items.0.assets.0.asset_type",
+        "open_cert",
+        "universal_credential_items[0].assets[0].asset_type",
+        "Must be one of: pdf, jpg, png.",
+    ),
+    (
+        "universal_credential_items.0.fields.credential_category",
+        KeyError,
+        "universal_credential_items[0].fields.credential_category",
+        "is required (the older credential_sub_type is accepted in its place)",
+    ),
+    (
+        "right_to_work_items.0.fields.singapore_work_rights",
+        KeyError,
+        "right_to_work_items[0].fields.singapore_work_rights",
+        "is required when country is SG",
+    ),
+    (
+        "right_to_work_items.0.fields.country",
+        "Singapore",
+        "right_to_work_items[0].fields.country",
+        "must be an ISO 3166-1 alpha-2 code",
+    ),
+    (
+        "career_history.fields.employment.0.role_title",
+        None,
+        "career_history.fields.employment[0].role_title",
+        "role_title or role_classification is required",
+    ),
+    (
+        "career_history.fields.employment.0.start_date",
+        "2022-02-01",
+        "career_history.fields.employment[0].start_date",
+        "must be a date in YYYY-MM format",
+    ),
+    (
+        "career_history.fields.employment",
+        [],
+        "career_history.fields.employment",
+        "must list at least one employment",
+    ),
+    (
+        "digital_identity.fields.identity_verification_level",
+        "gold",
+        "digital_identity.fields.identity_verification_level",
+        "Must be one of: basic, standard.",
+    ),
     ("digital_identity", [], "digital_identity", "Invalid input type."),
     ("education_items", {}, "education_items", "Not a valid list."),
 ]
 
 
-@pytest.mark.parametrize(("path", "value", "field", "message"), RULES, ids=[r[0] + "=" + repr(r[1])[:20] for r in RULES])
-def test_each_rule_is_refused_with_its_field_and_rule(client, headers, path, value, field, message) -> None:
+@pytest.mark.parametrize(
+    ("path", "value", "field", "message"), RULES, ids=[r[0] + "=" + repr(r[1])[:20] for r in RULES]
+)
+def test_each_rule_is_refused_with_its_field_and_rule(
+    client, headers, path, value, field, message
+) -> None:
     response = _post(client, headers, _break(path, value))
     assert response.status_code == 422, response.get_data(as_text=True)
     body = response.get_json()
@@ -193,7 +277,9 @@ def test_assets_only_on_the_four_kinds_that_take_them(client, headers, group) ->
 
 def test_a_universal_credential_takes_at_most_one_asset(client, headers) -> None:
     payload = sample_batch()
-    payload["universal_credential_items"][0]["assets"].append({"asset_id": "second", "asset_type": "pdf"})
+    payload["universal_credential_items"][0]["assets"].append(
+        {"asset_id": "second", "asset_type": "pdf"}
+    )
     errors = _post(client, headers, payload).get_json()["errors"]
     assert errors["universal_credential_items[0].assets"] == ["at most one asset is allowed"]
 
@@ -201,7 +287,9 @@ def test_a_universal_credential_takes_at_most_one_asset(client, headers) -> None
 def test_a_batch_must_hold_at_least_one_credential(client, headers) -> None:
     response = _post(client, headers, {"credential_id": "empty", "education_items": []})
     assert response.status_code == 422
-    assert response.get_json()["errors"]["credential_id"][0].startswith("the batch holds no credentials")
+    assert response.get_json()["errors"]["credential_id"][0].startswith(
+        "the batch holds no credentials"
+    )
 
 
 def test_unknown_properties_are_ignored(client, headers) -> None:
@@ -220,7 +308,9 @@ def test_unknown_properties_are_ignored(client, headers) -> None:
         (b"[" * 100000, "application/json", 400, "bad_request"),
     ],
 )
-def test_unreadable_bodies_get_the_envelope_not_a_500(client, headers, data, content_type, status, error) -> None:
+def test_unreadable_bodies_get_the_envelope_not_a_500(
+    client, headers, data, content_type, status, error
+) -> None:
     response = client.post(BATCH_PATH, data=data, headers={**headers, "Content-Type": content_type})
     assert response.status_code == status
     assert response.get_json()["error"] == error

@@ -20,7 +20,11 @@ def test_a_new_submission_is_incomplete(client, submitted) -> None:
     headers, _ = submitted
     response = client.get(ONE.format("mock-batch-0001"), headers=headers)
     assert response.status_code == 200
-    assert response.get_json() == {"id": "mock-batch-0001", "status": "incomplete", "finalized_at": None}
+    assert response.get_json() == {
+        "id": "mock-batch-0001",
+        "status": "incomplete",
+        "finalized_at": None,
+    }
 
 
 @pytest.mark.parametrize("outcome", ["verified", "canceled"])
@@ -32,7 +36,9 @@ def test_the_users_answer_finalizes_it(client, submitted, outcome) -> None:
     assert done.status_code == 200
     body = client.get(ONE.format("mock-batch-0001"), headers=headers).get_json()
     assert body == {"id": "mock-batch-0001", "status": outcome, "finalized_at": now}
-    again = client.post(f"/_mock/seekpass/requests/{request_id}/complete", json={"outcome": outcome})
+    again = client.post(
+        f"/_mock/seekpass/requests/{request_id}/complete", json={"outcome": outcome}
+    )
     assert again.status_code == 409
 
 

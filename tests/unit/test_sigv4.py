@@ -48,7 +48,11 @@ def test_a_boto3_presigned_url_verifies() -> None:
     )
     url = client.generate_presigned_url(
         "put_object",
-        Params={"Bucket": "bucket", "Key": "t:a/req/asset one+é.pdf", "ContentType": "application/pdf"},
+        Params={
+            "Bucket": "bucket",
+            "Key": "t:a/req/asset one+é.pdf",
+            "ContentType": "application/pdf",
+        },
         ExpiresIn=600,
     )
     verified = _check(url, now=datetime.now(UTC))

@@ -45,7 +45,8 @@ def invalid_token(description: str) -> ApiError:
         description,
         headers={
             "WWW-Authenticate": (
-                f'Bearer realm="SEEK Pass", error="invalid_token", error_description="{description}"'
+                'Bearer realm="SEEK Pass", error="invalid_token", '
+                f'error_description="{description}"'
             )
         },
     )
@@ -58,7 +59,9 @@ def insufficient_scope(missing: list[str]) -> ApiError:
         "insufficient_scope",
         f"{INSUFFICIENT_SCOPE} Missing scope: {needed}",
         headers={
-            "WWW-Authenticate": f'Bearer realm="SEEK Pass", error="insufficient_scope", scope="{needed}"'
+            "WWW-Authenticate": (
+                f'Bearer realm="SEEK Pass", error="insufficient_scope", scope="{needed}"'
+            )
         },
         extra={"missing_scopes": missing},
     )

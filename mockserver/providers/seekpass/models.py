@@ -160,7 +160,11 @@ class SeekPassModel:
     # --- batch requests -------------------------------------------------------------------
 
     def submit_batch(
-        self, caller: Caller, payload: dict[str, Any], provider_base: str, public_base: str,
+        self,
+        caller: Caller,
+        payload: dict[str, Any],
+        provider_base: str,
+        public_base: str,
         upload_expiry: int,
     ) -> dict[str, Any]:
         """Create a batch request, or return the pending one with the same credential_id."""
@@ -170,12 +174,15 @@ class SeekPassModel:
             if existing is not None:
                 return self._response(caller, existing, public_base, upload_expiry)
             try:
-                created = self._create_request(caller, payload, provider_base, public_base,
-                                               upload_expiry)
+                created = self._create_request(
+                    caller, payload, provider_base, public_base, upload_expiry
+                )
             except Conflict:
                 continue  # a concurrent request with the same id won; answer with its request
             return created
-        raise ApiError(409, "conflict", f"credential_id {batch_id!r} is being submitted concurrently")
+        raise ApiError(
+            409, "conflict", f"credential_id {batch_id!r} is being submitted concurrently"
+        )
 
     def _live_request_for(self, tenant: str, batch_id: str) -> dict[str, Any] | None:
         """The request holding `batch_id`, releasing it first if its 48 hours have passed."""
@@ -196,7 +203,11 @@ class SeekPassModel:
             return None
 
     def _create_request(
-        self, caller: Caller, payload: dict[str, Any], provider_base: str, public_base: str,
+        self,
+        caller: Caller,
+        payload: dict[str, Any],
+        provider_base: str,
+        public_base: str,
         upload_expiry: int,
     ) -> dict[str, Any]:
         tenant = caller.tenant
@@ -234,12 +245,20 @@ class SeekPassModel:
         with self.store.transaction() as tx:
             tx.claim(tenant, BATCH_KEY_SCOPE, payload["credential_id"], REQUEST_KIND, request_id)
             for asset in assets:
-                tx.claim(tenant, f"asset_id:{request_id}", asset["asset_id"], REQUEST_KIND,
-                         request_id)
+                tx.claim(
+                    tenant, f"asset_id:{request_id}", asset["asset_id"], REQUEST_KIND, request_id
+                )
                 url, slot = self.uploads.issue(
-                    tenant, asset["key"], asset["content_type"], public_base, upload_expiry,
-                    {"provider": "seekpass", "request_id": request_id,
-                     "asset_id": asset["asset_id"]},
+                    tenant,
+                    asset["key"],
+                    asset["content_type"],
+                    public_base,
+                    upload_expiry,
+                    {
+                        "provider": "seekpass",
+                        "request_id": request_id,
+                        "asset_id": asset["asset_id"],
+                    },
                 )
                 self.uploads.save(tx, slot)
                 uploads.append({"asset_id": asset["asset_id"], "url": url})
@@ -257,8 +276,12 @@ class SeekPassModel:
                 if slot and slot["status"] == "uploaded":
                     continue
                 url, fresh = self.uploads.issue(
-                    caller.tenant, asset["key"], asset["content_type"], public_base,
-                    upload_expiry, (slot or {}).get("ref", {}),
+                    caller.tenant,
+                    asset["key"],
+                    asset["content_type"],
+                    public_base,
+                    upload_expiry,
+                    (slot or {}).get("ref", {}),
                 )
                 self.uploads.save(tx, fresh)
                 uploads.append({"asset_id": asset["asset_id"], "url": url})
@@ -303,18 +326,29 @@ class SeekPassModel:
         for name in tenants:
             for request in self.store.list(name, REQUEST_KIND):
                 status, finalized_at = self.effective_status(request)
-                listed.append({**request, "tenant": name, "status": status,
-                               "finalized_at": finalized_at,
-                               "uploads": self._upload_states(name, request)})
+                listed.append(
+                    {
+                        **request,
+                        "tenant": name,
+                        "status": status,
+                        "finalized_at": finalized_at,
+                        "uploads": self._upload_states(name, request),
+                    }
+                )
         return listed
 
     def _upload_states(self, tenant: str, request: dict[str, Any]) -> list[dict[str, Any]]:
         states = []
         for asset in request["assets"]:
             record = self.uploads.get(tenant, asset["key"]) or {}
-            states.append({"asset_id": asset["asset_id"], "status": record.get("status"),
-                           "size": record.get("size"),
-                           "content_type": record.get("content_type")})
+            states.append(
+                {
+                    "asset_id": asset["asset_id"],
+                    "status": record.get("status"),
+                    "size": record.get("size"),
+                    "content_type": record.get("content_type"),
+                }
+            )
         return states
 
     def complete(self, request_id: str, outcome: str) -> dict[str, Any]:

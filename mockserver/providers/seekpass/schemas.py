@@ -77,7 +77,9 @@ class FormattedDate(fields.String):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         for fmt in self.formats:
-            pattern = fmt.replace("%Y", r"[1-9]\d{3}").replace("%m", r"\d{2}").replace("%d", r"\d{2}")
+            pattern = (
+                fmt.replace("%Y", r"[1-9]\d{3}").replace("%m", r"\d{2}").replace("%d", r"\d{2}")
+            )
             if re.fullmatch(pattern, text):
                 try:
                     datetime.strptime(text, fmt)
@@ -162,7 +164,6 @@ class MicrocredentialFieldsSchema(Lenient):
     expiry_date = Date(allow_none=True)
     assessment_result = fields.String(allow_none=True)
     partner_chain = partner_chain()
-
 
 
 class CefrScoresSchema(Lenient):
@@ -365,9 +366,7 @@ class BatchSchema(Lenient.from_dict({g: _group_field(g) for g in GROUP_SCOPES}))
             assets = item.get("assets")
             if assets is not None and group not in ASSET_GROUPS:
                 errors.setdefault(f"{path}.assets", []).append(
-                    f"is not accepted for {group}; only "
-                    + ", ".join(ASSET_GROUPS)
-                    + " take assets"
+                    f"is not accepted for {group}; only " + ", ".join(ASSET_GROUPS) + " take assets"
                 )
                 continue
             for index, asset in enumerate(assets if isinstance(assets, list) else []):

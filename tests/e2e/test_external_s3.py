@@ -1,0 +1,42 @@
+"""--s3-endpoint: links point straight at that S3, and uploads are found there by HEAD.
+
+A second moto server stands in for MinIO or AWS here (it is what this machine can run).
+"""
+
+import pytest
+import requests
+from moto.server import ThreadedMotoServer
+
+from mockserver.app import create_app
+from mockserver.core.runtime import Runtime
+from mockserver.settings import Settings
+from tests.seekpass.helpers import BATCH_PATH, auth, sample_batch, token
+
+
+@pytest.fixture
+def external_s3():
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+def test_uploads_go_to_the_external_endpoint_and_are_noticed(external_s3) -> None:
+    runtime = Runtime(Settings(s3_endpoint=external_s3, s3_bucket="shared-sandbox"))
+    try:
+        client = create_app(runtime=runtime).test_client()
+        assert client.get("/_mock/health").get_json()["object_storage"] == "external S3"
+        body = client.post(BATCH_PATH, json=sample_batch(), headers=auth(token(client))).get_json()
+        link = body["asset_uploads"][0]["url"]
+        assert link.startswith(f"{external_s3}/shared-sandbox/")
+        put = requests.put(
+            link, data=b"%PDF-1.4", headers={"Content-Type": "application/pdf"}, timeout=10
+        )
+        assert put.status_code == 200
+        requests_state = client.get("/_mock/seekpass/requests").get_json()["requests"][0]
+        assert requests_state["uploads"][0]["status"] == "uploaded"
+        assert requests_state["uploads"][0]["size"] == 8
+        assert [u["status"] for u in requests_state["uploads"][1:]] == ["pending"] * 3
+    finally:
+        runtime.close()
