@@ -8,6 +8,8 @@ Only a request that passes every check reaches moto.
 from __future__ import annotations
 
 import uuid
+from tempfile import SpooledTemporaryFile
+from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, current_app, request
@@ -38,6 +40,29 @@ def s3_http_error(exc: HTTPException) -> Response:
     codes = {404: "NoSuchKey", 405: "MethodNotAllowed", 413: "EntityTooLarge"}
     code = codes.get(exc.code or 500, "InternalError")
     return s3_error_response(S3Error(exc.code or 500, code, exc.description or code))
+
+
+SPOOL_IN_MEMORY = 1024 * 1024
+
+
+def _spool(stream: BinaryIO, length: int) -> SpooledTemporaryFile:
+    """Copy the body to a temporary file in chunks: a large upload never sits whole in RAM."""
+    spool = SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+    remaining = length
+    while remaining > 0:
+        chunk = stream.read(min(remaining, SPOOL_IN_MEMORY))
+        if not chunk:
+            spool.close()
+            raise S3Error(
+                400,
+                "IncompleteBody",
+                "You did not provide the number of bytes specified by the Content-Length "
+                "HTTP header",
+            )
+        spool.write(chunk)
+        remaining -= len(chunk)
+    spool.seek(0)
+    return spool
 
 
 def _runtime() -> Runtime:
@@ -95,16 +120,10 @@ def s3_blueprint() -> Blueprint:
                 {"ProposedSize": str(length), "MaxSizeAllowed": str(limit)},
             )
         request.max_content_length = limit  # uploads have their own limit, not the API's
-        body = request.stream.read(length)
-        if len(body) != length:
-            raise S3Error(
-                400,
-                "IncompleteBody",
-                "You did not provide the number of bytes specified by the Content-Length "
-                "HTTP header",
-            )
+        body = _spool(request.stream, length)
         content_type = request.headers.get("Content-Type", "binary/octet-stream")
-        stored = runtime.storage.put(key, body, content_type)
+        with body:
+            stored = runtime.storage.put(key, body, content_type)
         runtime.uploads.received(key, stored.size, content_type, stored.etag)
         response = Response(status=200)
         del response.headers["Content-Type"]  # S3 sends no body and no type on a PUT

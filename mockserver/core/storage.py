@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import quote
 
 import boto3
@@ -98,11 +98,17 @@ class ObjectStorage:
             headers={"Content-Type": content_type},
         )
 
-    def put(self, key: str, body: bytes, content_type: str) -> StoredObject:
+    def put(self, key: str, body: bytes | BinaryIO, content_type: str) -> StoredObject:
+        """Store an object; `body` is bytes or a seekable file positioned at its start."""
+        if isinstance(body, bytes):
+            size = len(body)
+        else:
+            size = body.seek(0, 2)
+            body.seek(0)
         result = self.client.put_object(
-            Bucket=self.bucket, Key=key, Body=body, ContentType=content_type
+            Bucket=self.bucket, Key=key, Body=body, ContentType=content_type, ContentLength=size
         )
-        return StoredObject(key, len(body), content_type, result["ETag"])
+        return StoredObject(key, size, content_type, result["ETag"])
 
     def head(self, key: str) -> StoredObject | None:
         try:

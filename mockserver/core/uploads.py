@@ -62,9 +62,12 @@ class Uploads:
         return url, record
 
     @staticmethod
-    def save(tx: Transaction, record: dict[str, Any]) -> None:
-        """Keep an issued slot, inside the caller's transaction."""
-        tx.put(record["tenant"], KIND, record["key"], record)
+    def save(tx: Transaction, record: dict[str, Any], new: bool = False) -> None:
+        """Keep an issued slot, inside the caller's transaction (`new`: it cannot exist yet)."""
+        if new:
+            tx.insert(record["tenant"], KIND, record["key"], record)
+        else:
+            tx.put(record["tenant"], KIND, record["key"], record)
 
     def received(self, key: str, size: int, content_type: str, etag: str) -> dict[str, Any]:
         """Record an object that has just been stored; creates a record if none was issued."""

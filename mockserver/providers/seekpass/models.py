@@ -260,7 +260,7 @@ class SeekPassModel:
                         "asset_id": asset["asset_id"],
                     },
                 )
-                self.uploads.save(tx, slot)
+                self.uploads.save(tx, slot, new=True)
                 uploads.append({"asset_id": asset["asset_id"], "url": url})
             tx.insert(tenant, REQUEST_KIND, request_id, request)
         return {"redirect_uri": request["redirect_uri"], "asset_uploads": uploads}

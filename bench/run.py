@@ -1,0 +1,200 @@
+"""Benchmarks for the foundation (not pass/fail): start-up, memory, batch latency, uploads.
+
+    python bench/run.py [--seconds 10] [--threads 8]
+
+Runs `mockserver serve` as a real process on ephemeral loopback ports and prints a table.
+Latency is measured with one client in a loop (the server's own time per request); throughput
+with several client threads. Every loop is bounded in count and time, and the server is
+stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.e2e.live import LiveServer  # noqa: E402
+from tests.seekpass.helpers import FULL_CLIENT, SAMPLE_BATCH  # noqa: E402
+
+BATCH = "/seekpass/api/partner/v2/add/requests/batch.json"
+TARGETS = {"cold start": "<= 1 s", "idle RSS": "<= 120 MB", "batch p50": "<= 10 ms"}
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cold_start(runs: int) -> float:
+    """Seconds from process launch to the first 200 from /_mock/health (median of runs)."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        with LiveServer() as server:
+            assert requests.get(f"{server.base_url}/_mock/health", timeout=5).status_code == 200
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def token(base: str) -> str:
+    return requests.post(
+        f"{base}/seekpass/api/partner/v1/oauth/token.json",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": FULL_CLIENT[0],
+            "client_secret": FULL_CLIENT[1],
+        },
+        timeout=10,
+    ).json()["access_token"]
+
+
+class Counter:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value = 0
+
+    def next(self) -> int:
+        with self._lock:
+            self._value += 1
+            return self._value
+
+
+def batch_body(counter: Counter) -> dict:
+    body = copy.deepcopy(SAMPLE_BATCH)
+    body["credential_id"] = f"bench-{counter.next()}"
+    return body
+
+
+def latency(base: str, headers: dict, counter: Counter, count: int, limit_s: float) -> list[float]:
+    session = requests.Session()
+    samples = []
+    deadline = time.monotonic() + limit_s
+    for _ in range(count):
+        if time.monotonic() > deadline:
+            break
+        body = batch_body(counter)
+        started = time.perf_counter()
+        response = session.post(base + BATCH, json=body, headers=headers, timeout=10)
+        samples.append(time.perf_counter() - started)
+        assert response.status_code == 201, response.text
+    return samples
+
+
+def throughput(
+    base: str, headers: dict, counter: Counter, threads: int, seconds: float
+) -> tuple[float, list[float]]:
+    samples: list[float] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def worker() -> None:
+        session = requests.Session()
+        mine = []
+        while time.monotonic() < stop_at:
+            body = batch_body(counter)
+            started = time.perf_counter()
+            response = session.post(base + BATCH, json=body, headers=headers, timeout=10)
+            mine.append(time.perf_counter() - started)
+            assert response.status_code == 201
+        with lock:
+            samples.extend(mine)
+
+    workers = [threading.Thread(target=worker) for _ in range(threads)]
+    started = time.perf_counter()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=seconds + 30)
+    return len(samples) / (time.perf_counter() - started), samples
+
+
+def upload_throughput(base: str, headers: dict, counter: Counter, size: int, runs: int) -> float:
+    """MB/s for presigned PUTs of `size` bytes through the verifying S3 route."""
+    data = os.urandom(size)
+    elapsed = 0.0
+    for _ in range(runs):
+        body = {
+            "credential_id": f"upload-{counter.next()}",
+            "education_items": [copy.deepcopy(SAMPLE_BATCH["education_items"][0])],
+        }
+        url = requests.post(base + BATCH, json=body, headers=headers, timeout=10).json()[
+            "asset_uploads"
+        ][0]["url"]
+        started = time.perf_counter()
+        response = requests.put(
+            url, data=data, headers={"Content-Type": "application/pdf"}, timeout=120
+        )
+        elapsed += time.perf_counter() - started
+        assert response.status_code == 200, response.text
+    return size * runs / elapsed / 1e6
+
+
+def pct(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--starts", type=int, default=5)
+    args = parser.parse_args()
+
+    start_s = cold_start(args.starts)
+    with LiveServer() as server:
+        base = server.base_url
+        time.sleep(1)
+        idle = rss_mb(server.process.pid)
+        headers = {"Authorization": f"Bearer {token(base)}"}
+        counter = Counter()
+        latency(base, headers, counter, 50, 30)  # warm-up
+        single = latency(base, headers, counter, 500, args.seconds * 2)
+        rps, loaded = throughput(base, headers, counter, args.threads, args.seconds)
+        after_batches = rss_mb(server.process.pid)
+        requests.post(f"{base}/_mock/reset", timeout=10)
+        headers = {"Authorization": f"Bearer {token(base)}"}
+        mbps = upload_throughput(base, headers, counter, 20 * 1024 * 1024, 5)
+        after = rss_mb(server.process.pid)
+
+    rows = [
+        ("cold start to first 200", f"{start_s:.2f} s", TARGETS["cold start"]),
+        ("idle RSS", f"{idle:.0f} MB", TARGETS["idle RSS"]),
+        (
+            "batch p50 / p99, 1 client",
+            f"{pct(single, 0.5):.1f} / {pct(single, 0.99):.1f} ms",
+            TARGETS["batch p50"],
+        ),
+        (f"batch requests/s, {args.threads} clients", f"{rps:.0f}", ""),
+        (
+            f"batch p50 / p99, {args.threads} clients",
+            f"{pct(loaded, 0.5):.1f} / {pct(loaded, 0.99):.1f} ms",
+            "",
+        ),
+        ("presigned PUT, 20 MB x5", f"{mbps:.0f} MB/s", ""),
+        ("RSS after the batch load", f"{after_batches:.0f} MB", ""),
+        ("RSS after the uploads", f"{after:.0f} MB", ""),
+    ]
+    print(f"{'measure':<34} {'result':<22} target")
+    for name, value, target in rows:
+        print(f"{name:<34} {value:<22} {target}")
+    print(
+        f"(batch = the 7-group sample batch with 4 assets; {len(single)} + {len(loaded)} requests)"
+    )
+
+
+if __name__ == "__main__":
+    main()
