@@ -166,3 +166,14 @@ def test_the_provider_port_serves_the_same_api_at_its_root(batch) -> None:
     assert response.status_code == 200
     assert response.json()["status"] == "incomplete"
     assert response.headers["X-Mockserver"].endswith("provider=seekpass")
+    created = requests.post(
+        f"{root}/api/partner/v2/add/requests/batch.json",
+        json={
+            "credential_id": "via-port",
+            "education_items": [json.loads(seed_sample())["education_items"][0]],
+        },
+        headers={"Authorization": f"Bearer {access}"},
+        timeout=10,
+    )
+    assert created.status_code == 201
+    assert created.json()["redirect_uri"].startswith(f"{root}/partner/add/batch#")
