@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tests.e2e.live import LiveServer  # noqa: E402
-from tests.seekpass.helpers import FULL_CLIENT, SAMPLE_BATCH  # noqa: E402
+from tests.seekpass.helpers import SAMPLE_BATCH, http_token  # noqa: E402
 
 BATCH = "/seekpass/api/partner/v2/add/requests/batch.json"
 TARGETS = {"cold start": "<= 1 s", "idle RSS": "<= 120 MB", "batch p50": "<= 10 ms"}
@@ -47,18 +47,6 @@ def cold_start(runs: int) -> float:
             assert requests.get(f"{server.base_url}/_mock/health", timeout=5).status_code == 200
             times.append(time.perf_counter() - started)
     return statistics.median(times)
-
-
-def token(base: str) -> str:
-    return requests.post(
-        f"{base}/seekpass/api/partner/v1/oauth/token.json",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": FULL_CLIENT[0],
-            "client_secret": FULL_CLIENT[1],
-        },
-        timeout=10,
-    ).json()["access_token"]
 
 
 class Counter:
@@ -159,14 +147,14 @@ def main() -> None:
         base = server.base_url
         time.sleep(1)
         idle = rss_mb(server.process.pid)
-        headers = {"Authorization": f"Bearer {token(base)}"}
+        headers = {"Authorization": f"Bearer {http_token(base + '/seekpass')}"}
         counter = Counter()
         latency(base, headers, counter, 50, 30)  # warm-up
         single = latency(base, headers, counter, 500, args.seconds * 2)
         rps, loaded = throughput(base, headers, counter, args.threads, args.seconds)
         after_batches = rss_mb(server.process.pid)
         requests.post(f"{base}/_mock/reset", timeout=10)
-        headers = {"Authorization": f"Bearer {token(base)}"}
+        headers = {"Authorization": f"Bearer {http_token(base + '/seekpass')}"}
         mbps = upload_throughput(base, headers, counter, 20 * 1024 * 1024, 5)
         after = rss_mb(server.process.pid)
 

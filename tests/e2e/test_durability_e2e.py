@@ -3,26 +3,14 @@
 import requests
 
 from tests.e2e.live import LiveServer
-from tests.seekpass.helpers import FULL_CLIENT, SAMPLE_BATCH
-
-
-def _token(base: str) -> str:
-    return requests.post(
-        f"{base}/seekpass/api/partner/v1/oauth/token.json",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": FULL_CLIENT[0],
-            "client_secret": FULL_CLIENT[1],
-        },
-        timeout=10,
-    ).json()["access_token"]
+from tests.seekpass.helpers import SAMPLE_BATCH, http_token
 
 
 def test_acknowledged_batches_survive_a_crash(tmp_path) -> None:
     args = ["--data-dir", str(tmp_path)]
     acknowledged = []
     with LiveServer(args=args) as first:
-        headers = {"Authorization": f"Bearer {_token(first.base_url)}"}
+        headers = {"Authorization": f"Bearer {http_token(first.base_url + '/seekpass')}"}
         for index in range(5):
             payload = dict(SAMPLE_BATCH, credential_id=f"durable-{index}")
             response = requests.post(
@@ -35,7 +23,7 @@ def test_acknowledged_batches_survive_a_crash(tmp_path) -> None:
             acknowledged.append((payload["credential_id"], response.json()["redirect_uri"]))
         first.kill()
     with LiveServer(args=args) as second:
-        headers = {"Authorization": f"Bearer {_token(second.base_url)}"}
+        headers = {"Authorization": f"Bearer {http_token(second.base_url + '/seekpass')}"}
         for credential_id, _ in acknowledged:
             response = requests.get(
                 f"{second.base_url}/seekpass/api/partner/v1/submissions/{credential_id}/status.json",

@@ -10,26 +10,12 @@ import subprocess
 import pytest
 import requests
 
-from tests.seekpass.helpers import FULL_CLIENT, seed_sample
+from tests.seekpass.helpers import http_token, seed_sample
 
 CURL = shutil.which("curl")
 pytestmark = pytest.mark.skipif(CURL is None, reason="curl is installed by .ci/run")
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def _token(base: str) -> str:
-    response = requests.post(
-        f"{base}/api/partner/v1/oauth/token.json",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": FULL_CLIENT[0],
-            "client_secret": FULL_CLIENT[1],
-        },
-        timeout=10,
-    )
-    assert response.status_code == 200
-    return response.json()["access_token"]
 
 
 def _curl(*args: str) -> tuple[int, str]:
@@ -49,7 +35,7 @@ def _curl(*args: str) -> tuple[int, str]:
 def batch(server, tmp_path):
     """The seed's sample payload posted with the seed's own curl command line."""
     base = f"{server.base_url}/seekpass"
-    access = _token(base)
+    access = http_token(base)
     payload = tmp_path / "batch.json"
     payload.write_text(seed_sample())
     status, body = _curl(
@@ -157,7 +143,7 @@ def test_browsers_may_upload_cross_origin(batch) -> None:
 def test_the_provider_port_serves_the_same_api_at_its_root(batch) -> None:
     server, _, body = batch
     root = server.provider_urls["seekpass"]
-    access = _token(root)
+    access = http_token(root)
     response = requests.get(
         f"{root}/api/partner/v1/submissions/3601f8ae-9181-41a3-89ed-6dbe5ecde2b5/status.json",
         headers={"Authorization": f"Bearer {access}"},

@@ -48,3 +48,20 @@ def seed_sample(section: str = "Sample payload", until: str = "Sample response")
     start = text.index(section) + len(section)
     end = text.index(until, start) if until else len(text)
     return text[start:end].strip()
+
+
+def http_token(seekpass_base: str, credentials: tuple[str, str] = FULL_CLIENT) -> str:
+    """A token over real HTTP from a live server; `seekpass_base` ends in /seekpass or a port."""
+    import requests
+
+    response = requests.post(
+        f"{seekpass_base}/api/partner/v1/oauth/token.json",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": credentials[0],
+            "client_secret": credentials[1],
+        },
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
