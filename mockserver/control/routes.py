@@ -159,4 +159,17 @@ def control_blueprint() -> Blueprint:
             items = [item for item in items if item["status"] == status]
         return jsonify({"count": len(items), "uploads": items})
 
+    @blueprint.get("/webhooks")
+    def webhook_deliveries() -> Response:
+        """Every outgoing webhook delivery with its attempts (?provider=, ?status=)."""
+        found = _runtime().webhooks.deliveries(
+            request.args.get("provider"), request.args.get("status")
+        )
+        return jsonify({"count": len(found), "deliveries": found})
+
+    @blueprint.post("/webhooks/run")
+    def run_webhooks() -> Response:
+        """Attempt every due delivery now, instead of waiting for the next poll."""
+        return jsonify({"attempted": _runtime().webhooks.run_due()})
+
     return blueprint

@@ -13,6 +13,7 @@ from mockserver.core.provider import Provider, discover
 from mockserver.core.storage import ObjectStorage
 from mockserver.core.store import Store
 from mockserver.core.uploads import Uploads
+from mockserver.core.webhooks import WebhookDispatcher
 from mockserver.settings import Settings
 
 
@@ -23,8 +24,10 @@ class Runtime:
         self.store = Store(settings.resolved_store_url, now=self.clock.timestamp)
         self.storage = ObjectStorage(settings)
         self.uploads = Uploads(self.store, self.storage, self.clock)
+        self.webhooks = WebhookDispatcher(self.store, self.clock)
         self.providers: dict[str, Provider] = {cls.name: cls(self) for cls in discover()}
         self.load_fixture_dir(settings.fixtures_dir)
+        self.webhooks.start()
 
     def load_fixture_dir(self, directory: str | Path) -> None:
         """Each provider reads `<name>.yaml` from the directory (absent: no accounts)."""
@@ -49,8 +52,10 @@ class Runtime:
         self.store.clear()
         self.storage.clear()
         self.clock.reset()
+        self.webhooks.reload()
         return round((time.perf_counter() - started) * 1000, 2)
 
     def close(self) -> None:
+        self.webhooks.stop()
         self.storage.close()
         self.store.close()

@@ -23,7 +23,11 @@ class SeekPass(Provider):
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)
         self.model = SeekPassModel(
-            runtime.store, runtime.clock, runtime.uploads, runtime.settings.token_signing_key
+            runtime.store,
+            runtime.clock,
+            runtime.uploads,
+            runtime.webhooks,
+            runtime.settings.token_signing_key,
         )
 
     def blueprint(self) -> Blueprint:
@@ -37,11 +41,11 @@ class SeekPass(Provider):
 
     def load_fixtures(self, data: dict[str, Any]) -> None:
         super().load_fixtures(data)
-        self.model.load_accounts(self.fixtures.get("accounts", []), self.tenant_id)
+        self.model.load_fixtures(self.fixtures, self.tenant_id)
 
     def tenants(self) -> list[dict[str, Any]]:
         by_tenant: dict[str, dict[str, Any]] = {}
-        for client in self.model.clients.values():
+        for client in self.model.tokens.clients.values():
             entry = by_tenant.setdefault(
                 client.tenant, {"tenant": client.tenant, "name": client.account_name, "clients": []}
             )

@@ -16,14 +16,21 @@ def build_control_blueprint() -> Blueprint:
 
     @blueprint.get("/requests")
     def requests_list() -> Response:
-        listed = _model().all_requests(request.args.get("tenant"))
+        model = _model()
+        tenant = request.args.get("tenant")
+        listed = model.submissions.all_requests([tenant] if tenant else model.tokens.tenants)
         return jsonify({"count": len(listed), "requests": listed})
 
     @blueprint.post("/requests/<request_id>/complete")
     def complete(request_id: str) -> Response:
-        """Body {"outcome": "verified" | "canceled"} (default verified)."""
-        data = request.get_json(silent=True) or {}
-        outcome = data.get("outcome", "verified") if isinstance(data, dict) else "verified"
-        return jsonify(_model().complete(request_id, outcome))
+        """{"outcome": "verified" | "canceled", "credential": {...}} (default verified).
+
+        For a verify request, `credential` overrides fields of the verified identity that the
+        result API returns (defaults from the fixtures' `verified_identity`).
+        """
+        data = request.get_json(silent=True)
+        data = data if isinstance(data, dict) else {}
+        credential = data.get("credential") if isinstance(data.get("credential"), dict) else None
+        return jsonify(_model().complete(request_id, data.get("outcome", "verified"), credential))
 
     return blueprint

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -10,22 +11,43 @@ from marshmallow import Schema, ValidationError
 from mockserver.core.auth import basic_credentials, bearer_token
 from mockserver.core.errors import ApiError, ValidationFailed, flatten_marshmallow
 from mockserver.core.http import json_object_body, provider_base, public_base
-from mockserver.providers.seekpass.models import Caller, SeekPassModel
-from mockserver.providers.seekpass.schemas import BatchSchema, StatusQuerySchema
+from mockserver.providers.seekpass.models import SeekPassModel
+from mockserver.providers.seekpass.schemas import (
+    SINGLE_SCOPES,
+    V1_SCHEMAS,
+    V1_TYPES,
+    V2_SINGLE_SCHEMAS,
+    BatchSchema,
+    StatusQuerySchema,
+    V1BatchSchema,
+    VerifyRequestSchema,
+    WebhookCreateSchema,
+    WebhookUpdateSchema,
+    v1_batch_scopes,
+)
+from mockserver.providers.seekpass.submissions import NewSubmission
+from mockserver.providers.seekpass.tokens import Caller
 
 PREFIX = "/seekpass"
 # One instance each: marshmallow builds nested schemas per instance, and loading is
 # thread-safe, so reusing them saves most of the validation time.
 BATCH_SCHEMA = BatchSchema()
+V1_BATCH_SCHEMA = V1BatchSchema()
 STATUS_QUERY_SCHEMA = StatusQuerySchema()
+VERIFY_SCHEMA = VerifyRequestSchema()
+WEBHOOK_CREATE_SCHEMA = WebhookCreateSchema()
+WEBHOOK_UPDATE_SCHEMA = WebhookUpdateSchema()
 
 
 def _model() -> SeekPassModel:
     return current_app.extensions["mockserver"].providers["seekpass"].model
 
 
-def _caller() -> Caller:
-    return _model().authenticate(bearer_token())
+def _caller(*scopes: str) -> Caller:
+    model = _model()
+    caller = model.tokens.authenticate(bearer_token())
+    model.tokens.require_scopes(caller, list(scopes))
+    return caller
 
 
 def _validate(schema: Schema, payload: dict[str, Any]) -> dict[str, Any]:
@@ -35,6 +57,14 @@ def _validate(schema: Schema, payload: dict[str, Any]) -> dict[str, Any]:
         raise ValidationFailed(flatten_marshmallow(exc.messages)) from exc
 
 
+def _submit(caller: Caller, new: NewSubmission) -> tuple[Response, int]:
+    settings = current_app.extensions["mockserver"].settings
+    body = _model().submissions.submit(
+        caller, new, provider_base(PREFIX), public_base(), settings.upload_url_expiry
+    )
+    return jsonify(body), 201
+
+
 def _token_params() -> dict[str, Any]:
     """Token parameters from a form body (the documented way) or a JSON body."""
     if request.is_json:
@@ -42,11 +72,31 @@ def _token_params() -> dict[str, Any]:
         return {key: value if isinstance(value, str) else None for key, value in data.items()}
     if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data", ""):
         raise ApiError(
-            400,
-            "invalid_request",
-            "The token request must be application/x-www-form-urlencoded",
+            400, "invalid_request", "The token request must be application/x-www-form-urlencoded"
         )
     return request.form.to_dict()
+
+
+def _add_v2_single(kind: str) -> Callable[[], tuple[Response, int]]:
+    def view() -> tuple[Response, int]:
+        caller = _caller()
+        payload = json_object_body()
+        _model().tokens.require_scopes(caller, [SINGLE_SCOPES[kind]])
+        _validate(V2_SINGLE_SCHEMAS[kind], payload)
+        return _submit(caller, _model().single_v2(kind, payload))
+
+    return view
+
+
+def _add_v1_single(kind: str) -> Callable[[], tuple[Response, int]]:
+    def view() -> tuple[Response, int]:
+        caller = _caller()
+        payload = json_object_body()
+        _model().tokens.require_scopes(caller, [SINGLE_SCOPES[kind]])
+        _validate(V1_SCHEMAS[kind], payload)
+        return _submit(caller, _model().single_v1(kind, payload))
+
+    return view
 
 
 def build_blueprint() -> Blueprint:
@@ -59,7 +109,7 @@ def build_blueprint() -> Blueprint:
         basic = basic_credentials()
         if basic and not client_id:
             client_id, client_secret = basic
-        body = _model().issue_token(
+        body = _model().tokens.issue(
             params.get("grant_type"), client_id, client_secret, params.get("scope")
         )
         response = jsonify(body)
@@ -67,23 +117,47 @@ def build_blueprint() -> Blueprint:
         response.headers["Pragma"] = "no-cache"
         return response
 
+    # --- adding credentials ---------------------------------------------------------------
+
     @blueprint.post("/api/partner/v2/add/requests/batch.json")
-    def add_batch() -> tuple[Response, int]:
+    def add_batch_v2() -> tuple[Response, int]:
         caller = _caller()
         payload = json_object_body()
         model = _model()
-        model.require_scopes(caller, model.scopes_for_batch(payload))
+        model.tokens.require_scopes(caller, model.scopes_for_batch(payload))
         _validate(BATCH_SCHEMA, payload)
-        settings = current_app.extensions["mockserver"].settings
-        body = model.submit_batch(
-            caller, payload, provider_base(PREFIX), public_base(), settings.upload_url_expiry
+        return _submit(caller, model.batch_v2(payload))
+
+    for kind in V2_SINGLE_SCHEMAS:
+        blueprint.add_url_rule(
+            f"/api/partner/v2/add/requests/{kind}.json",
+            endpoint=f"add_v2_{kind}",
+            view_func=_add_v2_single(kind),
+            methods=["POST"],
         )
-        return jsonify(body), 201
+
+    @blueprint.post("/api/partner/v1/add/batch.json")
+    def add_batch_v1() -> tuple[Response, int]:
+        caller = _caller()
+        payload = json_object_body()
+        _model().tokens.require_scopes(caller, v1_batch_scopes(payload))
+        _validate(V1_BATCH_SCHEMA, payload)
+        return _submit(caller, _model().batch_v1(payload))
+
+    for kind in V1_TYPES:
+        blueprint.add_url_rule(
+            f"/api/partner/v1/add/{kind}.json",
+            endpoint=f"add_v1_{kind}",
+            view_func=_add_v1_single(kind),
+            methods=["POST"],
+        )
+
+    # --- status ---------------------------------------------------------------------------
 
     @blueprint.get("/api/partner/v1/submissions/<path:submission_id>/status.json")
     def submission_status(submission_id: str) -> Response:
         caller = _caller()
-        status = _model().status_of(caller.tenant, submission_id)
+        status = _model().submissions.status_of(caller.tenant, submission_id)
         if status is None:
             raise ApiError(404, "not_found", f"No submission with id {submission_id!r}")
         return jsonify(status)
@@ -92,6 +166,50 @@ def build_blueprint() -> Blueprint:
     def submission_statuses() -> Response:
         caller = _caller()
         query = _validate(STATUS_QUERY_SCHEMA, json_object_body())
-        return jsonify({"credentials": _model().statuses(caller.tenant, query["ids"])})
+        return jsonify({"credentials": _model().submissions.statuses(caller.tenant, query["ids"])})
+
+    # --- Verify with SEEK Pass ------------------------------------------------------------
+
+    @blueprint.post("/api/partner/v2/verify/requests/digital_identity.json")
+    def verify_request() -> tuple[Response, int]:
+        caller = _caller("write.digital_identity")
+        payload = _validate(VERIFY_SCHEMA, json_object_body())
+        return _submit(caller, _model().verify(payload))
+
+    @blueprint.get("/api/partner/v2/verify/requests/<request_id>.json")
+    def verify_result(request_id: str) -> Response:
+        caller = _caller("read.digital_identity")
+        return jsonify(_model().verify_result(caller.tenant, request_id))
+
+    # --- webhooks -------------------------------------------------------------------------
+
+    @blueprint.post("/api/partner/v2/webhooks")
+    def create_webhook() -> tuple[Response, int]:
+        caller = _caller()
+        data = _validate(WEBHOOK_CREATE_SCHEMA, json_object_body())
+        return jsonify(_model().webhooks.create(caller.tenant, data)), 201
+
+    @blueprint.get("/api/partner/v2/webhooks")
+    def list_webhooks() -> Response:
+        return jsonify(_model().webhooks.list(_caller().tenant))
+
+    @blueprint.get("/api/partner/v2/webhooks/<webhook_id>")
+    def get_webhook(webhook_id: str) -> Response:
+        return jsonify(_model().webhooks.get(_caller().tenant, webhook_id))
+
+    @blueprint.put("/api/partner/v2/webhooks/<webhook_id>")
+    def update_webhook(webhook_id: str) -> Response:
+        caller = _caller()
+        data = _validate(WEBHOOK_UPDATE_SCHEMA, json_object_body())
+        return jsonify(_model().webhooks.update(caller.tenant, webhook_id, data))
+
+    @blueprint.put("/api/partner/v2/webhooks/<webhook_id>/secret")
+    def rotate_webhook_secret(webhook_id: str) -> Response:
+        return jsonify(_model().webhooks.rotate_secret(_caller().tenant, webhook_id))
+
+    @blueprint.delete("/api/partner/v2/webhooks/<webhook_id>")
+    def delete_webhook(webhook_id: str) -> tuple[str, int]:
+        _model().webhooks.delete(_caller().tenant, webhook_id)
+        return "", 204
 
     return blueprint

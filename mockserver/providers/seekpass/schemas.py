@@ -128,7 +128,7 @@ class TranscriptSubjectSchema(Lenient):
 
 
 class TranscriptSchema(Lenient):
-    overall = fields.Nested(TranscriptOverallSchema)
+    overall = fields.Nested(TranscriptOverallSchema, required=True)
     subjects = fields.List(fields.Nested(TranscriptSubjectSchema), required=True)
 
 
@@ -294,14 +294,54 @@ def _asset_schema(types: tuple[str, ...], with_data: bool = False) -> type[Schem
         "asset_id": Text(required=True),
         "asset_type": fields.String(required=True, validate=validate.OneOf(list(types))),
     }
-    if with_data:
-        attributes["asset_data"] = fields.String(
+    if not with_data:
+        return Lenient.from_dict(attributes)
+
+    class UniversalAsset(Lenient.from_dict(attributes)):  # type: ignore[misc]
+        asset_data = fields.String(
             allow_none=True,
             validate=validate.Regexp(
                 r"^(https?://|data:)", error="must be an http(s) URL or a data URL"
             ),
         )
-    return Lenient.from_dict(attributes)
+
+        @validates_schema(skip_on_field_errors=False, pass_original=True)
+        def data_url_matches_type(self, data: dict, original: Any, **kwargs: Any) -> None:
+            _data_url_matches_type(original)
+
+    return UniversalAsset
+
+
+def _data_url_matches_type(original: Any) -> None:
+    """A data URL must decode, and carry the media type its asset_type names."""
+    from mockserver.providers.seekpass.submissions import data_url_media_type, decode_data_url
+
+    if not isinstance(original, dict):
+        return
+    text = original.get("asset_data")
+    if not isinstance(text, str) or not text.startswith("data:"):
+        return
+    try:
+        decode_data_url(text)
+    except ValueError as exc:
+        raise ValidationError(str(exc), field_name="asset_data") from exc
+    expected = ASSET_CONTENT_TYPES.get(str(original.get("asset_type")))
+    if expected and data_url_media_type(text) != expected:
+        raise ValidationError(
+            f"the data URL holds {data_url_media_type(text)}, but asset_type "
+            f"{original.get('asset_type')} needs {expected}",
+            field_name="asset_data",
+        )
+
+
+def _assets_field(group: str) -> fields.List:
+    universal = group == "universal_credential_items"
+    return fields.List(
+        fields.Nested(_asset_schema(ASSET_GROUPS[group], with_data=universal)),
+        validate=validate.Length(max=1, error="at most one asset is allowed")
+        if universal
+        else None,
+    )
 
 
 def _item_schema(fields_schema: type[Schema], group: str) -> type[Schema]:
@@ -310,13 +350,7 @@ def _item_schema(fields_schema: type[Schema], group: str) -> type[Schema]:
         "fields": fields.Nested(fields_schema, required=True),
     }
     if group in ASSET_GROUPS:
-        universal = group == "universal_credential_items"
-        attributes["assets"] = fields.List(
-            fields.Nested(_asset_schema(ASSET_GROUPS[group], with_data=universal)),
-            validate=validate.Length(max=1, error="at most one asset is allowed")
-            if universal
-            else None,
-        )
+        attributes["assets"] = _assets_field(group)
     return Lenient.from_dict(attributes, name=f"{group}Item")
 
 
@@ -404,3 +438,246 @@ class StatusQuerySchema(Lenient):
         required=True,
         validate=validate.Length(min=1, max=30, error="must list between 1 and 30 ids"),
     )
+
+
+# --- single adds ----------------------------------------------------------------------------
+
+
+class DigitalIdentityCompleteFieldsSchema(DigitalIdentityFieldsSchema):
+    """A single digital identity add needs one whole documented field set: the newer three
+    identity_document_* fields, or the older identity_verification_level."""
+
+    NEWER = (
+        "identity_document_validity",
+        "identity_document_liveness",
+        "identity_document_person_match",
+    )
+
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def one_whole_field_set(self, data: dict, original: Any, **kwargs: Any) -> None:
+        if not isinstance(original, dict) or original.get("identity_verification_level"):
+            return
+        missing = [name for name in self.NEWER if not original.get(name)]
+        if missing:
+            raise ValidationError(
+                {
+                    name: ["is required (or give identity_verification_level, the older field set)"]
+                    for name in missing
+                }
+            )
+
+
+SINGLE_TYPES: dict[str, str] = {
+    # path type -> batch group whose item and field rules it shares
+    "education": "education_items",
+    "microcredential": "microcredential_items",
+    "english_proficiency": "english_proficiency_items",
+    "digital_identity": "digital_identity",
+    "right_to_work": "right_to_work_items",
+    "career_history": "career_history",
+    "universal_credential": "universal_credential_items",
+}
+V1_TYPES = (
+    "education",
+    "english_proficiency",
+    "microcredential",
+    "digital_identity",
+    "right_to_work",
+    "career_history",
+)
+FIELDS_SCHEMAS: dict[str, type[Schema]] = {
+    "education": EducationFieldsSchema,
+    "microcredential": MicrocredentialFieldsSchema,
+    "english_proficiency": EnglishProficiencyFieldsSchema,
+    "digital_identity": DigitalIdentityCompleteFieldsSchema,
+    "right_to_work": RightToWorkFieldsSchema,
+    "career_history": CareerHistoryFieldsSchema,
+    "universal_credential": UniversalFieldsSchema,
+}
+SINGLE_SCOPES = {kind: GROUP_SCOPES[group] for kind, group in SINGLE_TYPES.items()}
+# Path below /partner/add/ in redirect URIs (the pages give education, englishProficiency,
+# microcredential and batch; the others follow the same camelCase pattern).
+REDIRECT_PATHS = {
+    "education": "education",
+    "microcredential": "microcredential",
+    "english_proficiency": "englishProficiency",
+    "digital_identity": "digitalIdentity",
+    "right_to_work": "rightToWork",
+    "career_history": "careerHistory",
+    "universal_credential": "universalCredential",
+}
+V1_DOCUMENT_TYPES = {
+    "education": ["pdf", "open_cert", "none"],
+    "english_proficiency": ["english_assessment"],
+    "microcredential": ["pdf", "png", "jpg", "open_cert", "none"],
+    "digital_identity": ["none"],
+    "right_to_work": ["none"],
+    "career_history": ["none"],
+}
+
+
+def _v2_single_schema(kind: str) -> type[Schema]:
+    group = SINGLE_TYPES[kind]
+    attributes: dict[str, Any] = {
+        "credential_id": Text(required=True),
+        "fields": fields.Nested(FIELDS_SCHEMAS[kind], required=True),
+        "partner_chain": partner_chain(),
+    }
+    if group in ASSET_GROUPS:
+        attributes["assets"] = _assets_field(group)
+    schema = Lenient.from_dict(attributes, name=f"V2{kind}")
+
+    class V2Single(schema):  # type: ignore[misc, valid-type]
+        @validates_schema(skip_on_field_errors=False, pass_original=True)
+        def assets_only_where_taken(self, data: dict, original: Any, **kwargs: Any) -> None:
+            if isinstance(original, dict) and "assets" in original and group not in ASSET_GROUPS:
+                raise ValidationError(
+                    f"is not accepted for {kind}; only "
+                    + ", ".join(k for k, g in SINGLE_TYPES.items() if g in ASSET_GROUPS)
+                    + " take assets",
+                    field_name="assets",
+                )
+
+    return V2Single
+
+
+V2_SINGLE_SCHEMAS: dict[str, Schema] = {kind: _v2_single_schema(kind)() for kind in SINGLE_TYPES}
+
+
+class V1DataSchema(Lenient):
+    credential = fields.Raw(required=True)
+    document = fields.String(allow_none=True)
+
+
+def _v1_schema(kind: str) -> type[Schema]:
+    class V1Single(Lenient):
+        id = Text(required=True)
+        document_type = fields.String(
+            required=True, validate=validate.OneOf(V1_DOCUMENT_TYPES[kind])
+        )
+        credential_type = fields.String(
+            required=True,
+            validate=validate.Equal(kind, error=f"must be {kind} (the type in the path)"),
+        )
+        data = fields.Nested(V1DataSchema, required=True)
+
+        @validates_schema(skip_on_field_errors=False, pass_original=True)
+        def credential_and_document(self, data: dict, original: Any, **kwargs: Any) -> None:
+            if not isinstance(original, dict) or not isinstance(original.get("data"), dict):
+                return
+            raise_if_errors(
+                v1_data_errors(kind, original.get("document_type"), original["data"], "data")
+            )
+
+    return V1Single
+
+
+def v1_data_errors(kind: str, document_type: Any, data: dict, path: str) -> dict[str, list[str]]:
+    """Errors of a v1 `data` object: its credential's fields, and the document rules."""
+    from mockserver.core.errors import flatten_marshmallow
+
+    found: dict[str, list[str]] = {}
+    credential = data.get("credential")
+    if isinstance(credential, dict):
+        try:
+            FIELDS_INSTANCES[kind].load(credential)
+        except ValidationError as exc:
+            found.update(flatten_marshmallow(exc.messages, f"{path}.credential"))
+    elif credential is not None:
+        found[f"{path}.credential"] = ["must be an object"]
+    document = data.get("document")
+    if document_type == "none" and document not in (None, ""):
+        found[f"{path}.document"] = ["must be null when document_type is none"]
+    if document_type in ("pdf", "png", "jpg", "english_assessment") and document is not None:
+        if not isinstance(document, str) or not re.match(r"^https?://", document):
+            found[f"{path}.document"] = [
+                f"must be a public http(s) URL of the {document_type} file"
+            ]
+    return found
+
+
+def raise_if_errors(found: dict[str, list[str]]) -> None:
+    if found:
+        raise ValidationError(found)
+
+
+FIELDS_INSTANCES: dict[str, Schema] = {kind: cls() for kind, cls in FIELDS_SCHEMAS.items()}
+V1_SCHEMAS: dict[str, Schema] = {kind: _v1_schema(kind)() for kind in V1_TYPES}
+
+
+class V1BatchCredentialSchema(Lenient):
+    id = Text(required=True)
+    credential_type = fields.String(required=True, validate=validate.OneOf(list(V1_TYPES)))
+    document_type = fields.String(allow_none=True)
+    data = fields.Nested(V1DataSchema, required=True)
+
+
+class V1BatchSchema(Lenient):
+    id = Text(required=True)
+    credentials = fields.List(
+        fields.Nested(V1BatchCredentialSchema),
+        required=True,
+        validate=validate.Length(min=1, error="must hold at least one credential"),
+    )
+
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def each_credential(self, data: dict, original: Any, **kwargs: Any) -> None:
+        if not isinstance(original, dict) or not isinstance(original.get("credentials"), list):
+            return
+        found: dict[str, list[str]] = {}
+        seen: dict[str, int] = {}
+        for index, item in enumerate(original["credentials"]):
+            if not isinstance(item, dict):
+                continue
+            kind = item.get("credential_type")
+            if kind in V1_TYPES and isinstance(item.get("data"), dict):
+                document_type = item.get("document_type")
+                if document_type is not None and document_type not in V1_DOCUMENT_TYPES[kind]:
+                    found[f"credentials[{index}].document_type"] = [
+                        "Must be one of: " + ", ".join(V1_DOCUMENT_TYPES[kind]) + "."
+                    ]
+                found.update(
+                    v1_data_errors(kind, document_type, item["data"], f"credentials[{index}].data")
+                )
+            credential_id = item.get("id")
+            if isinstance(credential_id, str) and credential_id:
+                if credential_id in seen:
+                    found[f"credentials[{index}].id"] = [
+                        "must be unique within the request; "
+                        f"credentials[{seen[credential_id]}].id has the same value"
+                    ]
+                else:
+                    seen[credential_id] = index
+        raise_if_errors(found)
+
+
+def v1_batch_scopes(payload: dict) -> list[str]:
+    credentials = payload.get("credentials")
+    kinds = [
+        item.get("credential_type")
+        for item in (credentials if isinstance(credentials, list) else [])
+        if isinstance(item, dict) and isinstance(item.get("credential_type"), str)
+    ]
+    return [SINGLE_SCOPES[kind] for kind in dict.fromkeys(kinds) if kind in V1_TYPES]
+
+
+# --- verify and webhooks ---------------------------------------------------------------------
+
+HTTP_URL = validate.Regexp(r"^https?://[^\s/]+", error="must be an http(s) URL")
+
+
+class VerifyRequestSchema(Lenient):
+    request_id = Text(allow_none=True)
+    callback_url = fields.String(allow_none=True, validate=HTTP_URL)
+
+
+class WebhookCreateSchema(Lenient):
+    name = fields.String(allow_none=True, validate=validate.Length(max=255))
+    description = fields.String(allow_none=True, validate=validate.Length(max=1000))
+    url = fields.String(required=True, validate=HTTP_URL)
+
+
+class WebhookUpdateSchema(Lenient):
+    name = fields.String(allow_none=True, validate=validate.Length(max=255))
+    description = fields.String(allow_none=True, validate=validate.Length(max=1000))
+    url = fields.String(validate=HTTP_URL)

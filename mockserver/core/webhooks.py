@@ -1,0 +1,185 @@
+"""Outgoing webhooks for every provider: queue, sign, deliver, retry, and keep the record.
+
+A provider enqueues an event with the URL, the body and the name of a signer it registered
+(each provider signs its own way). A background thread delivers what is due; a receiver that
+fails (non-2xx, refused connection, timeout) is retried with growing delays measured on the
+server clock, so advancing `/_mock/clock` makes the next retry due at once. Every attempt is
+stored with the delivery and shown by the control plane.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import urllib3
+
+from mockserver.core.clock import Clock, utc_iso
+from mockserver.core.store import Store
+
+KIND = "webhook_delivery"
+# Delay before each retry, in seconds on the server clock; after the last, the delivery fails.
+RETRY_DELAYS = (5, 30, 120, 600, 3600)
+ATTEMPT_TIMEOUT = 5.0
+log = logging.getLogger("mockserver.webhooks")
+
+Signer = Callable[[str, bytes, int], dict[str, str]]
+"""(secret, raw body, unix timestamp) -> headers that carry the signature."""
+
+
+class WebhookDispatcher:
+    def __init__(self, store: Store, clock: Clock, poll_interval: float = 0.1) -> None:
+        self.store = store
+        self.clock = clock
+        self.poll_interval = poll_interval
+        self._signers: dict[str, Signer] = {}
+        self._pending: set[tuple[str, str]] = set()
+        self._lock = threading.Lock()
+        self._run_lock = threading.Lock()  # one pass at a time: never two attempts at once
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._http = urllib3.PoolManager(retries=False, timeout=ATTEMPT_TIMEOUT)
+        self.reload()
+
+    def register_signer(self, name: str, signer: Signer) -> None:
+        self._signers[name] = signer
+
+    def reload(self) -> None:
+        """Pick up deliveries still pending in the store (after a restart or a reset)."""
+        with self._lock:
+            self._pending = {
+                (row["tenant"], row["id"])
+                for row in self.store.dump(kind=KIND)
+                if row["doc"]["status"] in ("pending", "retrying")
+            }
+
+    def enqueue(
+        self,
+        *,
+        tenant: str,
+        provider: str,
+        url: str,
+        event: str,
+        payload: dict[str, Any],
+        signer: str,
+        secret: str,
+        subscription_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Queue one delivery; it is attempted within `poll_interval`."""
+        body = json.dumps(payload, separators=(",", ":"))
+        record = {
+            "id": str(uuid.uuid4()),
+            "tenant": tenant,
+            "provider": provider,
+            "subscription_id": subscription_id,
+            "url": url,
+            "event": event,
+            "body": body,
+            "signer": signer,
+            "secret": secret,
+            "status": "pending",
+            "attempts": [],
+            "created_at": utc_iso(self.clock.now()),
+            "next_attempt_at": self.clock.timestamp(),
+        }
+        with self.store.transaction() as tx:
+            tx.insert(tenant, KIND, record["id"], record)
+        with self._lock:
+            self._pending.add((tenant, record["id"]))
+        self._wake.set()
+        return record
+
+    def run_due(self) -> int:
+        """Attempt every delivery that is due now; returns how many were attempted."""
+        with self._run_lock:
+            return self._run_due()
+
+    def _run_due(self) -> int:
+        with self._lock:
+            keys = list(self._pending)
+        attempted = 0
+        for tenant, delivery_id in keys:
+            record = self.store.get(tenant, KIND, delivery_id)
+            if record is None or record["status"] not in ("pending", "retrying"):
+                with self._lock:
+                    self._pending.discard((tenant, delivery_id))
+                continue
+            if record["next_attempt_at"] > self.clock.timestamp():
+                continue
+            self._attempt(record)
+            attempted += 1
+        return attempted
+
+    def _attempt(self, record: dict[str, Any]) -> None:
+        body = record["body"].encode("utf-8")
+        now = self.clock.now()
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "mockserver-webhooks",
+            **self._signers[record["signer"]](record["secret"], body, int(now.timestamp())),
+        }
+        started = time.perf_counter()
+        attempt: dict[str, Any] = {"number": len(record["attempts"]) + 1, "at": utc_iso(now)}
+        try:
+            response = self._http.request("POST", record["url"], body=body, headers=headers)
+            attempt["status_code"] = response.status
+            ok = 200 <= response.status < 300
+        except urllib3.exceptions.HTTPError as exc:
+            attempt["error"] = type(exc).__name__
+            ok = False
+        attempt["duration_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        attempt["headers"] = headers
+        record["attempts"].append(attempt)
+        if ok:
+            record["status"] = "delivered"
+        elif len(record["attempts"]) > len(RETRY_DELAYS):
+            record["status"] = "failed"
+        else:
+            delay = RETRY_DELAYS[len(record["attempts"]) - 1]
+            record["status"] = "retrying"
+            record["next_attempt_at"] = (now + timedelta(seconds=delay)).timestamp()
+        with self.store.transaction() as tx:
+            tx.put(record["tenant"], KIND, record["id"], record)
+        if record["status"] != "retrying":
+            with self._lock:
+                self._pending.discard((record["tenant"], record["id"]))
+
+    def deliveries(
+        self, provider: str | None = None, status: str | None = None
+    ) -> list[dict[str, Any]]:
+        found = [row["doc"] for row in self.store.dump(kind=KIND)]
+        return [
+            {key: value for key, value in record.items() if key != "secret"}
+            for record in found
+            if (provider is None or record["provider"] == provider)
+            and (status is None or record["status"] == status)
+        ]
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._loop, name="webhooks", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=ATTEMPT_TIMEOUT + 2)
+            self._thread = None
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_due()
+            except Exception:  # the loop must outlive any one bad delivery
+                log.exception("webhook delivery loop failed")
+            self._wake.wait(self.poll_interval)
+            self._wake.clear()
