@@ -324,3 +324,21 @@ def test_v1_batch_rules(client, headers) -> None:
         headers=headers,
     )
     assert empty.get_json()["errors"]["credentials"] == ["must hold at least one credential"]
+
+
+def test_v1_ids_follow_the_48_hour_rule(client, headers) -> None:
+    body = _v1("right_to_work", "none")
+    first = client.post(V1.format("right_to_work"), json=body, headers=headers).get_json()
+    assert client.post(V1.format("right_to_work"), json=body, headers=headers).get_json() == first
+    client.post("/_mock/clock", json={"advance": "48h"})
+    fresh = auth(token(client))
+    status = client.get(
+        "/seekpass/api/partner/v1/submissions/v1-right_to_work/status.json", headers=fresh
+    ).get_json()
+    assert status["status"] == "canceled"
+    second = client.post(V1.format("right_to_work"), json=body, headers=fresh).get_json()
+    assert second["redirect_uri"] != first["redirect_uri"]
+    status = client.get(
+        "/seekpass/api/partner/v1/submissions/v1-right_to_work/status.json", headers=fresh
+    ).get_json()
+    assert status == {"id": "v1-right_to_work", "status": "incomplete", "finalized_at": None}
