@@ -57,6 +57,9 @@ class Provider:
     def load_fixtures(self, data: dict[str, Any]) -> None:
         self.fixtures = data or {}
 
+    def tick(self) -> None:
+        """Time-driven work (called by the scheduler every ~100 ms); most providers have none."""
+
     def tenants(self) -> list[dict[str, Any]]:
         """Accounts and the credentials that map to them, for /_mock/tenants and start-up."""
         return []

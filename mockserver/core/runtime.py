@@ -10,6 +10,7 @@ import yaml
 
 from mockserver.core.clock import Clock
 from mockserver.core.provider import Provider, discover
+from mockserver.core.scheduler import Scheduler
 from mockserver.core.storage import ObjectStorage
 from mockserver.core.store import Store
 from mockserver.core.uploads import Uploads
@@ -24,10 +25,14 @@ class Runtime:
         self.store = Store(settings.resolved_store_url, now=self.clock.timestamp)
         self.storage = ObjectStorage(settings)
         self.uploads = Uploads(self.store, self.storage, self.clock)
-        self.webhooks = WebhookDispatcher(self.store, self.clock)
+        self.scheduler = Scheduler()
+        self.webhooks = WebhookDispatcher(self.store, self.clock, wake=self.scheduler.wake)
+        self.scheduler.add("webhooks", self.webhooks.run_due)
         self.providers: dict[str, Provider] = {cls.name: cls(self) for cls in discover()}
         self.load_fixture_dir(settings.fixtures_dir)
-        self.webhooks.start()
+        for name, provider in self.providers.items():
+            self.scheduler.add(name, provider.tick)
+        self.scheduler.start()
 
     def load_fixture_dir(self, directory: str | Path) -> None:
         """Each provider reads `<name>.yaml` from the directory (absent: no accounts)."""
@@ -56,6 +61,6 @@ class Runtime:
         return round((time.perf_counter() - started) * 1000, 2)
 
     def close(self) -> None:
-        self.webhooks.stop()
+        self.scheduler.stop()
         self.storage.close()
         self.store.close()

@@ -1,7 +1,7 @@
 """Outgoing webhooks for every provider: queue, sign, deliver, retry, and keep the record.
 
 A provider enqueues an event with the URL, the body and the name of a signer it registered
-(each provider signs its own way). A background thread delivers what is due; a receiver that
+(each provider signs its own way). The scheduler's thread delivers what is due; a receiver that
 fails (non-2xx, refused connection, timeout) is retried with growing delays measured on the
 server clock, so advancing `/_mock/clock` makes the next retry due at once. Every attempt is
 stored with the delivery and shown by the control plane.
@@ -10,7 +10,6 @@ stored with the delivery and shown by the control plane.
 from __future__ import annotations
 
 import json
-import logging
 import threading
 import time
 import uuid
@@ -27,24 +26,20 @@ KIND = "webhook_delivery"
 # Delay before each retry, in seconds on the server clock; after the last, the delivery fails.
 RETRY_DELAYS = (5, 30, 120, 600, 3600)
 ATTEMPT_TIMEOUT = 5.0
-log = logging.getLogger("mockserver.webhooks")
 
 Signer = Callable[[str, bytes, int], dict[str, str]]
 """(secret, raw body, unix timestamp) -> headers that carry the signature."""
 
 
 class WebhookDispatcher:
-    def __init__(self, store: Store, clock: Clock, poll_interval: float = 0.1) -> None:
+    def __init__(self, store: Store, clock: Clock, wake: Callable[[], None] = lambda: None) -> None:
         self.store = store
         self.clock = clock
-        self.poll_interval = poll_interval
+        self._wake_scheduler = wake
         self._signers: dict[str, Signer] = {}
         self._pending: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
         self._run_lock = threading.Lock()  # one pass at a time: never two attempts at once
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._http = urllib3.PoolManager(retries=False, timeout=ATTEMPT_TIMEOUT)
         self.reload()
 
@@ -72,7 +67,7 @@ class WebhookDispatcher:
         secret: str,
         subscription_id: str | None = None,
     ) -> dict[str, Any]:
-        """Queue one delivery; it is attempted within `poll_interval`."""
+        """Queue one delivery; the scheduler attempts it on its next pass."""
         body = json.dumps(payload, separators=(",", ":"))
         record = {
             "id": str(uuid.uuid4()),
@@ -93,7 +88,7 @@ class WebhookDispatcher:
             tx.insert(tenant, KIND, record["id"], record)
         with self._lock:
             self._pending.add((tenant, record["id"]))
-        self._wake.set()
+        self._wake_scheduler()
         return record
 
     def run_due(self) -> int:
@@ -161,25 +156,3 @@ class WebhookDispatcher:
             if (provider is None or record["provider"] == provider)
             and (status is None or record["status"] == status)
         ]
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._loop, name="webhooks", daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=ATTEMPT_TIMEOUT + 2)
-            self._thread = None
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.run_due()
-            except Exception:  # the loop must outlive any one bad delivery
-                log.exception("webhook delivery loop failed")
-            self._wake.wait(self.poll_interval)
-            self._wake.clear()
