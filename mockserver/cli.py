@@ -117,8 +117,8 @@ def _credentials_text(tenant: dict[str, Any]) -> str:
             f"client_id={client['client_id']} client_secret={client['client_secret']} "
             f"scopes={' '.join(client['scopes'])}"
         )
-    for key in tenant.get("keys", []):
-        parts.append(f"key={key}")
+    for token in tenant.get("tokens", []):
+        parts.append(f"token={token['token']} ({len(token['permissions'])} permissions)")
     return "; ".join(parts)
 
 

@@ -42,7 +42,8 @@ def served_operations(app: Flask, prefix: str) -> set[tuple[str, str]]:
 
 def compare(app: Flask, provider: str, prefix: str) -> tuple[set, set]:
     """(in the contract but not served, served but not in the contract)."""
-    described = contract_operations(contract_path(provider))
+    path = contract_path(provider)
+    described = contract_operations(path) if path.is_file() else set()
     served = served_operations(app, prefix)
     normalise = lambda ops: {(m, re.sub(r"\{[^}]+\}", "{}", p)) for m, p in ops}  # noqa: E731
     return normalise(described) - normalise(served), normalise(served) - normalise(described)

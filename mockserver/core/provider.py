@@ -57,6 +57,9 @@ class Provider:
     def load_fixtures(self, data: dict[str, Any]) -> None:
         self.fixtures = data or {}
 
+    def on_reset(self) -> None:
+        """Called after /_mock/reset cleared the store: drop in-memory indexes of state."""
+
     def tick(self) -> None:
         """Time-driven work (called by the scheduler every ~100 ms); most providers have none."""
 

@@ -58,6 +58,8 @@ class Runtime:
         self.storage.clear()
         self.clock.reset()
         self.webhooks.reload()
+        for provider in self.providers.values():
+            provider.on_reset()
         return round((time.perf_counter() - started) * 1000, 2)
 
     def close(self) -> None:

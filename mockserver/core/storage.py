@@ -98,6 +98,23 @@ class ObjectStorage:
             headers={"Content-Type": content_type},
         )
 
+    def presign_get(self, key: str, public_base: str, now: datetime, expires: int) -> str:
+        """A link that downloads `key` until it expires (for documents providers hand out)."""
+        if not self.embedded:
+            return self.client.generate_presigned_url(
+                "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires
+            )
+        url = f"{public_base.rstrip('/')}{S3_PREFIX}/{self.bucket}/{quote(key, safe='/~')}"
+        return sigv4.presign(
+            "GET",
+            url,
+            access_key=self.settings.s3_access_key,
+            secret_key=self.settings.s3_secret_key,
+            region=self.settings.s3_region,
+            now=now,
+            expires=expires,
+        )
+
     def put(self, key: str, body: bytes | BinaryIO, content_type: str) -> StoredObject:
         """Store an object; `body` is bytes or a seekable file positioned at its start."""
         if isinstance(body, bytes):

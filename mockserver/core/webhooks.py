@@ -66,6 +66,7 @@ class WebhookDispatcher:
         signer: str,
         secret: str,
         subscription_id: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         """Queue one delivery; the scheduler attempts it on its next pass."""
         body = json.dumps(payload, separators=(",", ":"))
@@ -79,6 +80,7 @@ class WebhookDispatcher:
             "body": body,
             "signer": signer,
             "secret": secret,
+            "headers": headers or {},
             "status": "pending",
             "attempts": [],
             "created_at": utc_iso(self.clock.now()),
@@ -118,6 +120,7 @@ class WebhookDispatcher:
         headers = {
             "Content-Type": "application/json",
             "User-Agent": "mockserver-webhooks",
+            **record.get("headers", {}),
             **self._signers[record["signer"]](record["secret"], body, int(now.timestamp())),
         }
         started = time.perf_counter()

@@ -1,0 +1,97 @@
+"""VEC's part of the control plane: processing speed and failures, the webhook endpoint,
+and approving batches that wait for their signatories."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from mockserver.core.errors import ApiError
+from mockserver.providers.vec.accounts import Institution
+from mockserver.providers.vec.models import VecModel
+
+
+def _model() -> VecModel:
+    return current_app.extensions["mockserver"].providers["vec"].model
+
+
+def _body() -> dict:
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else {}
+
+
+def _institution(tenant: str | None) -> Institution:
+    institutions = _model().accounts.institutions
+    if not institutions:
+        raise ApiError(404, "not_found", "no VEC institutions in the fixtures")
+    if tenant is None:
+        return next(iter(institutions.values()))
+    if tenant not in institutions:
+        raise ApiError(404, "not_found", f"no VEC institution {tenant}")
+    return institutions[tenant]
+
+
+def _settings(institution: Institution) -> dict:
+    return {
+        "tenant": institution.tenant,
+        "processing_seconds": institution.processing_seconds,
+        "fail_next": institution.fail_next,
+        "fail_emails": sorted(institution.fail_emails),
+        "webhook": institution.webhook,
+    }
+
+
+def build_control_blueprint() -> Blueprint:
+    blueprint = Blueprint("vec_control", __name__)
+
+    @blueprint.get("/processing")
+    def processing() -> Response:
+        return jsonify([_settings(i) for i in _model().accounts.institutions.values()])
+
+    @blueprint.post("/processing")
+    def set_processing() -> Response:
+        """{"tenant"?, "processing_seconds"?, "fail_next"?, "fail_emails"?}"""
+        data = _body()
+        institution = _institution(data.get("tenant"))
+        try:
+            if "processing_seconds" in data:
+                institution.processing_seconds = max(0.0, float(data["processing_seconds"]))
+            if "fail_next" in data:
+                institution.fail_next = max(0, int(data["fail_next"]))
+            if "fail_emails" in data:
+                institution.fail_emails = {str(e).lower() for e in data["fail_emails"]}
+        except (TypeError, ValueError) as exc:
+            raise ApiError(400, "bad_request", f"bad processing setting: {exc}") from exc
+        return jsonify(_settings(institution))
+
+    @blueprint.put("/webhook")
+    def set_webhook() -> Response:
+        """{"tenant"?, "url", "secret"?}: the endpoint VEC delivers events to (dashboard)."""
+        data = _body()
+        institution = _institution(data.get("tenant"))
+        if data.get("url") is None:
+            institution.webhook = None
+        else:
+            institution.webhook = {
+                "id": (institution.webhook or {}).get("id") or str(uuid.uuid4()),
+                "url": str(data["url"]),
+                "secret": str(data.get("secret") or "whsec_" + secrets.token_hex(24)),
+            }
+        return jsonify(_settings(institution))
+
+    @blueprint.post("/batches/<batch_id>/approve")
+    def approve(batch_id: str) -> Response:
+        institution = _institution(_body().get("tenant"))
+        return jsonify(_model().batches.approve(institution.tenant, batch_id))
+
+    @blueprint.post("/process")
+    def process() -> Response:
+        """Finish whatever processing is due on the server clock, now."""
+        model = _model()
+        finished = model.vault.process_due()
+        model.batches.advance()
+        return jsonify({"vault_certificates_finished": finished})
+
+    return blueprint
