@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, settings
-
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from tests.contract.harness import (

@@ -342,3 +342,16 @@ def test_v1_ids_follow_the_48_hour_rule(client, headers) -> None:
         "/seekpass/api/partner/v1/submissions/v1-right_to_work/status.json", headers=fresh
     ).get_json()
     assert status == {"id": "v1-right_to_work", "status": "incomplete", "finalized_at": None}
+
+
+def test_v2_single_asset_ids_must_be_unique(client, headers) -> None:
+    body = copy.deepcopy(ITEMS["education"])
+    body["assets"] = [
+        {"asset_id": "same", "asset_type": "pdf"},
+        {"asset_id": "same", "asset_type": "pdf"},
+    ]
+    response = client.post(V2.format("education"), json=body, headers=headers)
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["assets[1].asset_id"] == [
+        "must be unique within the request; assets[0].asset_id has the same value"
+    ]

@@ -538,6 +538,23 @@ def _v2_single_schema(kind: str) -> type[Schema]:
                     field_name="assets",
                 )
 
+        @validates_schema(skip_on_field_errors=False, pass_original=True)
+        def unique_asset_ids(self, data: dict, original: Any, **kwargs: Any) -> None:
+            assets = original.get("assets") if isinstance(original, dict) else None
+            seen: dict[str, int] = {}
+            found: dict[str, list[str]] = {}
+            for index, asset in enumerate(assets if isinstance(assets, list) else []):
+                asset_id = asset.get("asset_id") if isinstance(asset, dict) else None
+                if not isinstance(asset_id, str) or not asset_id:
+                    continue
+                if asset_id in seen:
+                    found[f"assets[{index}].asset_id"] = [
+                        "must be unique within the request; "
+                        f"assets[{seen[asset_id]}].asset_id has the same value"
+                    ]
+                seen.setdefault(asset_id, index)
+            raise_if_errors(found)
+
     return V2Single
 
 
