@@ -16,8 +16,9 @@ VAULT = "/vec/business/certificate-vault"
 
 
 def upload(client: Any, data: bytes = PDF, name: str = "certificate.pdf", headers=FULL) -> Any:
-    return client.post(f"{VAULT}/upload-file", data={"file": (io.BytesIO(data), name)},
-                       headers=headers)
+    return client.post(
+        f"{VAULT}/upload-file", data={"file": (io.BytesIO(data), name)}, headers=headers
+    )
 
 
 def file_id(client: Any, **kwargs: Any) -> str:
@@ -27,8 +28,13 @@ def file_id(client: Any, **kwargs: Any) -> str:
 
 
 def entry(file: str, **changes: Any) -> dict[str, Any]:
-    body = {"certificate_title": "Certificate of Completion", "full_name": "Rana Haddad",
-            "applicant_email": "rana@example.com", "file_id": file, "issue_date": "2025-06-01",
-            "details": "Completed with merit"}
+    body = {
+        "certificate_title": "Certificate of Completion",
+        "full_name": "Rana Haddad",
+        "applicant_email": "rana@example.com",
+        "file_id": file,
+        "issue_date": "2025-06-01",
+        "details": "Completed with merit",
+    }
     body.update(changes)
     return {key: value for key, value in body.items() if value is not KeyError}
