@@ -49,6 +49,7 @@ class BatchService:
         self.accounts = accounts
         self._active: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
+        self._pass_lock = threading.RLock()
         self.reload()
 
     # --- templates ------------------------------------------------------------------------
@@ -243,10 +244,16 @@ class BatchService:
             raise ApiError(404, "not_found", f"no VEC batch {batch_id} in {tenant}")
         if batch["status"] != "waiting_for_approval":
             raise ApiError(409, "conflict", f"batch {batch_id} is {batch['status']}")
-        self._finalize(tenant, batch)
+        with self._pass_lock:
+            self._finalize(tenant, batch)
         return batch
 
     def advance(self) -> None:
+        """Move every active batch as far as the clock allows; one pass at a time."""
+        with self._pass_lock:
+            self._advance_all()
+
+    def _advance_all(self) -> None:
         with self._lock:
             active = list(self._active)
         for tenant, batch_id in active:

@@ -72,6 +72,7 @@ class VaultService:
         self.events = events
         self._due: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
+        self._pass_lock = threading.Lock()
         self.reload()
 
     # --- files ----------------------------------------------------------------------------
@@ -334,7 +335,15 @@ class VaultService:
             }
 
     def process_due(self) -> int:
-        """Finish every certificate whose processing time has come; how many finished."""
+        """Finish every certificate whose processing time has come; how many finished.
+
+        One pass at a time: a read that arrives while the scheduler is finishing certificates
+        waits for it, so it never sees a certificate mid-way.
+        """
+        with self._pass_lock:
+            return self._process_due()
+
+    def _process_due(self) -> int:
         now = self.clock.timestamp()
         with self._lock:
             due = [key for key, at in self._due.items() if at <= now]
