@@ -36,7 +36,7 @@ def provider_schema(provider: str) -> schemathesis.BaseSchema:
 def undeclared_query_or_headers(case: object) -> bool:
     """Whether a case sends query parameters or headers its operation does not declare.
 
-    VEC (Laravel/PHP) ignores such parameters, as most HTTP APIs do, but schemathesis's negative
+    The providers ignore such parameters, as most HTTP APIs do, but schemathesis's negative
     mode counts them as schema violations that must be refused; for these cases the
     negative-data check is left out.
     """

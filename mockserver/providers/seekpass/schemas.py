@@ -603,7 +603,7 @@ def v1_data_errors(kind: str, document_type: Any, data: dict, path: str) -> dict
     elif credential is not None:
         found[f"{path}.credential"] = ["must be an object"]
     document = data.get("document")
-    if document_type == "none" and document not in (None, ""):
+    if document_type == "none" and document is not None:
         found[f"{path}.document"] = ["must be null when document_type is none"]
     if document_type in ("pdf", "png", "jpg", "english_assessment") and document is not None:
         if not isinstance(document, str) or not re.match(r"^https?://", document):
