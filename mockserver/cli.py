@@ -88,6 +88,7 @@ def serve(settings: Settings) -> None:
         for tenant in provider.tenants():
             print(f"    tenant {tenant['tenant']}: {_credentials_text(tenant)}", flush=True)
 
+    runtime.storage.wait_ready()
     print("mockserver ready (Ctrl+C stops it)", flush=True)
 
     def _stop(*_: Any) -> None:

@@ -14,6 +14,7 @@ rules on real time; uploads are then discovered by HEAD requests instead of bein
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO
@@ -38,24 +39,44 @@ class StoredObject:
 
 
 class ObjectStorage:
+    """Starts in the background: the embedded S3 boots while the rest of the server loads, and
+    the first call that needs it waits (signing links needs only the settings)."""
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.bucket = settings.s3_bucket
-        self._moto = None
-        if settings.s3_endpoint:
-            endpoint = settings.s3_endpoint
-        else:
-            endpoint = self._start_moto()
         self.embedded = not settings.s3_endpoint
-        self.client = boto3.client(
-            "s3",
-            endpoint_url=endpoint,
-            aws_access_key_id=settings.s3_access_key,
-            aws_secret_access_key=settings.s3_secret_key,
-            region_name=settings.s3_region,
-            config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
-        )
-        self._ensure_bucket()
+        self._moto = None
+        self._client = None
+        self._boot_error: BaseException | None = None
+        self._ready = threading.Event()
+        threading.Thread(target=self._boot, name="s3-boot", daemon=True).start()
+
+    def _boot(self) -> None:
+        try:
+            endpoint = self.settings.s3_endpoint or self._start_moto()
+            self._client = boto3.client(
+                "s3",
+                endpoint_url=endpoint,
+                aws_access_key_id=self.settings.s3_access_key,
+                aws_secret_access_key=self.settings.s3_secret_key,
+                region_name=self.settings.s3_region,
+                config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
+            )
+            self._ensure_bucket()
+        except BaseException as exc:  # surfaced to the first caller instead of lost
+            self._boot_error = exc
+        finally:
+            self._ready.set()
+
+    @property
+    def client(self) -> Any:
+        if not self._ready.wait(timeout=60) or self._boot_error is not None:
+            raise RuntimeError(f"object storage did not start: {self._boot_error}")
+        return self._client
+
+    def wait_ready(self) -> None:
+        self.client  # noqa: B018 - waiting is the point
 
     def _start_moto(self) -> str:
         from moto.server import ThreadedMotoServer
@@ -68,9 +89,13 @@ class ObjectStorage:
 
     def _ensure_bucket(self) -> None:
         try:
-            self.client.head_bucket(Bucket=self.bucket)
-        except ClientError:
-            self.client.create_bucket(Bucket=self.bucket)
+            self._client.create_bucket(Bucket=self.bucket)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] not in (
+                "BucketAlreadyOwnedByYou",
+                "BucketAlreadyExists",
+            ):
+                raise
 
     def secret_for(self, access_key: str) -> str | None:
         """The secret of an access key our links are signed with (only ours is known)."""
@@ -149,6 +174,7 @@ class ObjectStorage:
                 self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": keys})
 
     def close(self) -> None:
+        self._ready.wait(timeout=60)
         if self._moto is not None:
             self._moto.stop()
             self._moto = None

@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import requests
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -65,8 +67,6 @@ class LiveServer:
         raise RuntimeError("mockserver did not start:\n" + "".join(self.output))
 
     def _ready(self) -> bool:
-        import requests
-
         try:
             return requests.get(f"{self.base_url}/_mock/health", timeout=2).status_code == 200
         except requests.RequestException:
