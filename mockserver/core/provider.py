@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import Blueprint, Response
 from werkzeug.exceptions import HTTPException
@@ -19,12 +20,27 @@ if TYPE_CHECKING:
     from mockserver.core.runtime import Runtime
 
 
+class Model(Protocol):
+    """What a provider's model offers the base class (each method may do nothing)."""
+
+    def load_fixtures(self, fixtures: dict[str, Any], tenant_id: Callable[[str], str]) -> None: ...
+
+
 class Provider:
-    """Base of every emulated provider; subclasses fill in the class attributes and hooks."""
+    """Base of every emulated provider.
+
+    A subclass names itself and hands over three functions of its own package: the blueprint
+    builder, the control blueprint builder and the error renderer; it sets `self.model`, whose
+    optional `tick()` and `reload()` the scheduler and /_mock/reset call.
+    """
 
     name: str = ""
     title: str = ""
     order: int = 100
+    build_blueprint: Callable[[], Blueprint]
+    build_control_blueprint: Callable[[], Blueprint] | None = None
+    render: Callable[[ApiError | ValidationFailed], Response]
+    model: Any = None
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
@@ -35,14 +51,15 @@ class Provider:
         return f"/{self.name}"
 
     def blueprint(self) -> Blueprint:
-        raise NotImplementedError
+        return type(self).build_blueprint()
 
     def control_blueprint(self) -> Blueprint | None:
         """Provider-specific control-plane routes, mounted under /_mock/<name>."""
-        return None
+        builder = type(self).build_control_blueprint
+        return builder() if builder is not None else None
 
     def render_error(self, error: ApiError | ValidationFailed) -> Response:
-        raise NotImplementedError
+        return type(self).render(error)
 
     def render_http_error(self, exc: HTTPException) -> Response:
         """Routing-level failures (404, 405, 413) in the provider's envelope."""
@@ -56,12 +73,20 @@ class Provider:
 
     def load_fixtures(self, data: dict[str, Any]) -> None:
         self.fixtures = data or {}
+        if self.model is not None:
+            self.model.load_fixtures(self.fixtures, self.tenant_id)
 
     def on_reset(self) -> None:
         """Called after /_mock/reset cleared the store: drop in-memory indexes of state."""
+        reload = getattr(self.model, "reload", None)
+        if reload is not None:
+            reload()
 
     def tick(self) -> None:
         """Time-driven work (called by the scheduler every ~100 ms); most providers have none."""
+        tick = getattr(self.model, "tick", None)
+        if tick is not None:
+            tick()
 
     def tenants(self) -> list[dict[str, Any]]:
         """Accounts and the credentials that map to them, for /_mock/tenants and start-up."""

@@ -105,39 +105,39 @@ class ObjectStorage:
         self, key: str, content_type: str, public_base: str, now: datetime, expires: int
     ) -> str:
         """A link that accepts one PUT of `key` with exactly `content_type`."""
-        if not self.embedded:
-            return self.client.generate_presigned_url(
-                "put_object",
-                Params={"Bucket": self.bucket, "Key": key, "ContentType": content_type},
-                ExpiresIn=expires,
-            )
-        url = f"{public_base.rstrip('/')}{S3_PREFIX}/{self.bucket}/{quote(key, safe='/~')}"
-        return sigv4.presign(
-            "PUT",
-            url,
-            access_key=self.settings.s3_access_key,
-            secret_key=self.settings.s3_secret_key,
-            region=self.settings.s3_region,
-            now=now,
-            expires=expires,
-            headers={"Content-Type": content_type},
-        )
+        params = {"Bucket": self.bucket, "Key": key, "ContentType": content_type}
+        headers = {"Content-Type": content_type}
+        return self._presign("put_object", "PUT", params, headers, public_base, now, expires)
 
     def presign_get(self, key: str, public_base: str, now: datetime, expires: int) -> str:
         """A link that downloads `key` until it expires (for documents providers hand out)."""
+        params = {"Bucket": self.bucket, "Key": key}
+        return self._presign("get_object", "GET", params, {}, public_base, now, expires)
+
+    def _presign(
+        self,
+        operation: str,
+        method: str,
+        params: dict[str, str],
+        headers: dict[str, str],
+        public_base: str,
+        now: datetime,
+        expires: int,
+    ) -> str:
+        """External S3 signs on real time through boto3; embedded links are signed here on the
+        server clock and point at the API's own /_s3 route."""
         if not self.embedded:
-            return self.client.generate_presigned_url(
-                "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires
-            )
-        url = f"{public_base.rstrip('/')}{S3_PREFIX}/{self.bucket}/{quote(key, safe='/~')}"
+            return self.client.generate_presigned_url(operation, Params=params, ExpiresIn=expires)
+        key = quote(params["Key"], safe="/~")
         return sigv4.presign(
-            "GET",
-            url,
+            method,
+            f"{public_base.rstrip('/')}{S3_PREFIX}/{self.bucket}/{key}",
             access_key=self.settings.s3_access_key,
             secret_key=self.settings.s3_secret_key,
             region=self.settings.s3_region,
             now=now,
             expires=expires,
+            headers=headers,
         )
 
     def put(self, key: str, body: bytes | BinaryIO, content_type: str) -> StoredObject:

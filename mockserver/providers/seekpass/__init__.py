@@ -1,12 +1,9 @@
-"""SEEK Pass partner API ("Add to SEEK Pass"), mounted at /seekpass."""
+"""SEEK Pass partner API ("Add to SEEK Pass", "Verify with SEEK Pass"), mounted at /seekpass."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response
-
-from mockserver.core.errors import ApiError, ValidationFailed
 from mockserver.core.provider import Provider
 from mockserver.core.runtime import Runtime
 from mockserver.providers.seekpass import errors
@@ -19,6 +16,9 @@ class SeekPass(Provider):
     name = "seekpass"
     title = "SEEK Pass"
     order = 10
+    build_blueprint = staticmethod(build_blueprint)
+    build_control_blueprint = staticmethod(build_control_blueprint)
+    render = staticmethod(errors.render)
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)
@@ -29,19 +29,6 @@ class SeekPass(Provider):
             runtime.webhooks,
             runtime.settings.token_signing_key,
         )
-
-    def blueprint(self) -> Blueprint:
-        return build_blueprint()
-
-    def control_blueprint(self) -> Blueprint:
-        return build_control_blueprint()
-
-    def render_error(self, error: ApiError | ValidationFailed) -> Response:
-        return errors.render(error)
-
-    def load_fixtures(self, data: dict[str, Any]) -> None:
-        super().load_fixtures(data)
-        self.model.load_fixtures(self.fixtures, self.tenant_id)
 
     def tenants(self) -> list[dict[str, Any]]:
         by_tenant: dict[str, dict[str, Any]] = {}

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response
-
-from mockserver.core.errors import ApiError, ValidationFailed
 from mockserver.core.provider import Provider
 from mockserver.core.runtime import Runtime
 from mockserver.providers.vec import errors
@@ -19,29 +16,13 @@ class Vec(Provider):
     name = "vec"
     title = "VEC"
     order = 20
+    build_blueprint = staticmethod(build_blueprint)
+    build_control_blueprint = staticmethod(build_control_blueprint)
+    render = staticmethod(errors.render)
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)
         self.model = VecModel(runtime.store, runtime.clock, runtime.storage, runtime.webhooks)
-
-    def blueprint(self) -> Blueprint:
-        return build_blueprint()
-
-    def control_blueprint(self) -> Blueprint:
-        return build_control_blueprint()
-
-    def render_error(self, error: ApiError | ValidationFailed) -> Response:
-        return errors.render(error)
-
-    def load_fixtures(self, data: dict[str, Any]) -> None:
-        super().load_fixtures(data)
-        self.model.load_fixtures(self.fixtures, self.tenant_id)
-
-    def tick(self) -> None:
-        self.model.tick()
-
-    def on_reset(self) -> None:
-        self.model.reload()
 
     def tenants(self) -> list[dict[str, Any]]:
         listed = []
