@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-import jwt
-
 from mockserver.core.clock import Clock
 from mockserver.core.errors import ApiError
 from mockserver.providers.seekpass import errors
@@ -100,6 +98,8 @@ class TokenService:
             "exp": int((now + TOKEN_LIFETIME).timestamp()),
             "jti": uuid.uuid4().hex,
         }
+        import jwt  # imported on first use: PyJWT pulls in cryptography, slow to load
+
         return {
             "access_token": jwt.encode(claims, self.signing_key, algorithm=JWT_ALGORITHM),
             "token_type": "Bearer",
@@ -111,6 +111,8 @@ class TokenService:
     def authenticate(self, token: str | None) -> Caller:
         if not token:
             raise errors.invalid_token("No access token was given")
+        import jwt
+
         try:
             claims = jwt.decode(
                 token,

@@ -10,13 +10,13 @@ import hashlib
 import io
 from typing import Any
 
-import segno
-
 from mockserver.core.pdf import text_pdf
 from mockserver.core.storage import ObjectStorage
 
 
 def qr_svg(text: str) -> bytes:
+    import segno  # imported on first use: it is not needed to start the server
+
     buffer = io.BytesIO()
     segno.make(text, error="m").save(buffer, kind="svg", scale=4)
     return buffer.getvalue()
