@@ -52,8 +52,11 @@ class Runtime:
         return sorted(data)
 
     def reset(self) -> float:
-        """Forget all state, objects and clock changes; fixtures stay. Returns milliseconds."""
+        """Forget all state, objects, clock changes and control-plane settings; the loaded
+        fixtures stay and are applied afresh. Returns milliseconds."""
         started = time.perf_counter()
+        for provider in self.providers.values():
+            provider.load_fixtures(provider.fixtures)
         self.store.clear()
         self.storage.clear()
         self.clock.reset()

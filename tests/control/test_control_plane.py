@@ -88,3 +88,13 @@ def test_control_plane_errors_are_mock_errors(client) -> None:
     response = client.delete("/_mock/reset")
     assert response.status_code == 405
     assert response.get_json()["mock_error"]["status"] == 405
+
+
+def test_reset_also_undoes_control_plane_settings(client) -> None:
+    client.post("/_mock/vec/processing", json={"fail_next": 3, "processing_seconds": 0})
+    client.put("/_mock/vec/webhook", json={"url": "http://127.0.0.1:9/hook"})
+    client.post("/_mock/reset")
+    settings = client.get("/_mock/vec/processing").get_json()[0]
+    assert settings["fail_next"] == 0
+    assert settings["processing_seconds"] == 5
+    assert settings["webhook"] is None
