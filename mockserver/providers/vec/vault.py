@@ -321,8 +321,25 @@ class VaultService:
                 "The verified PDF is available once the certificate has been generated.",
                 extra={"status": record["status"]},
             )
-        data = self.storage.get(record["pdf_key"]) or b""
+        data = self.storage.get(record["pdf_key"])
+        if data is None:  # embedded S3 forgets objects on restart; the PDF is derived data
+            self._make_documents(caller.institution, record)
+            data = self.storage.get(record["pdf_key"]) or b""
         return data, f"{record['reference_id']}.pdf"
+
+    def _make_documents(self, institution: Institution, record: dict[str, Any]) -> dict:
+        return documents.generate(
+            self.storage,
+            f"{institution.tenant}/vec/vault/{record['uuid']}",
+            record["reference_id"],
+            [
+                record["certificate_title"],
+                record["full_name"],
+                institution.name,
+                f"Reference: {record['reference_id']}",
+                f"Issued: {record['issue_date'] or '-'}",
+            ],
+        )
 
     # --- processing on the clock ----------------------------------------------------------
 
@@ -367,18 +384,7 @@ class VaultService:
             )
             event = "certificate_application.failed"
         else:
-            keys = documents.generate(
-                self.storage,
-                f"{tenant}/vec/vault/{certificate_uuid}",
-                record["reference_id"],
-                [
-                    record["certificate_title"],
-                    record["full_name"],
-                    institution.name,
-                    f"Reference: {record['reference_id']}",
-                    f"Issued: {record['issue_date'] or '-'}",
-                ],
-            )
+            keys = self._make_documents(institution, record)
             customer = institution.customers.get(record["applicant_email"].lower())
             record.update(
                 status="generated",
