@@ -96,3 +96,11 @@ def test_single_upload_with_curl_as_the_guide_shows(server, tmp_path) -> None:
     assert created["message"] == "Vault certificate uploaded successfully"
     assert created["data"]["status"]["value"] == "processing"
     assert created["data"]["full_name"] == "John Smith"
+
+
+def test_vec_at_the_root_of_its_own_port(server) -> None:
+    root = server.provider_urls["vec"]
+    response = requests.get(f"{root}/business/certificate-vault", headers=HEADERS, timeout=10)
+    assert response.status_code == 200
+    assert response.json()["meta"]["path"] == f"{root}/business/certificate-vault"
+    assert requests.get(f"{root}/business/nothing", headers=HEADERS, timeout=10).status_code == 404
