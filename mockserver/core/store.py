@@ -214,12 +214,18 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """Everything inside commits together or not at all (a Conflict rolls it back)."""
+        with self._connection() as conn:
+            yield Transaction(conn, self._now)
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        """A connection in a transaction, serialised in-process on SQLite."""
         if self._lock is None:
             with self.engine.begin() as conn:
-                yield Transaction(conn, self._now)
+                yield conn
             return
         with self._lock, self.engine.begin() as conn:
-            yield Transaction(conn, self._now)
+            yield conn
 
     def get(self, tenant: str, kind: str, record_id: str) -> dict | None:
         with self.transaction() as tx:
@@ -230,9 +236,9 @@ class Store:
             return tx.list(tenant, kind)
 
     def clear(self) -> None:
-        with self.transaction() as tx:
-            tx._conn.execute(delete(unique_keys))
-            tx._conn.execute(delete(records))
+        with self._connection() as conn:
+            conn.execute(delete(unique_keys))
+            conn.execute(delete(records))
 
     def dump(
         self, tenant_prefix: str | None = None, kind: str | None = None
@@ -243,8 +249,8 @@ class Store:
             query = query.where(records.c.tenant.startswith(tenant_prefix, autoescape=True))
         if kind:
             query = query.where(records.c.kind == kind)
-        with self.transaction() as tx:
-            rows = tx._conn.execute(query).all()
+        with self._connection() as conn:
+            rows = conn.execute(query).all()
         return [
             {
                 "tenant": row.tenant,
