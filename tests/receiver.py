@@ -31,13 +31,16 @@ class Receiver:
 
 
 @contextmanager
-def webhook_receiver(statuses: list[int] | None = None) -> Iterator[Receiver]:
+def webhook_receiver(statuses: list[int] | None = None, delay: float = 0.0) -> Iterator[Receiver]:
+    """`statuses`: answers in turn (then 200); `delay`: seconds to wait before answering."""
     receiver = Receiver(url="", statuses=list(statuses or []))
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
+            if delay:
+                time.sleep(delay)
             receiver.received.append(Received(self.path, dict(self.headers.items()), body))
             status = receiver.statuses.pop(0) if receiver.statuses else 200
             self.send_response(status)

@@ -27,7 +27,7 @@ class Runtime:
         self.uploads = Uploads(self.store, self.storage, self.clock)
         self.scheduler = Scheduler()
         self.webhooks = WebhookDispatcher(self.store, self.clock, wake=self.scheduler.wake)
-        self.scheduler.add("webhooks", self.webhooks.run_due)
+        self.scheduler.add("webhooks", lambda: self.webhooks.run_due(wait=False))
         self.providers: dict[str, Provider] = {cls.name: cls(self) for cls in discover()}
         self.load_fixture_dir(settings.fixtures_dir)
         for name, provider in self.providers.items():
@@ -67,5 +67,6 @@ class Runtime:
 
     def close(self) -> None:
         self.scheduler.stop()
+        self.webhooks.close()
         self.storage.close()
         self.store.close()

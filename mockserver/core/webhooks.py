@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -39,7 +40,10 @@ class WebhookDispatcher:
         self._signers: dict[str, Signer] = {}
         self._pending: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
-        self._run_lock = threading.Lock()  # one pass at a time: never two attempts at once
+        self._run_lock = threading.Lock()  # one pass at a time picks what is due
+        # Attempts under way; a delivery is never attempted twice at once.
+        self._in_flight: dict[tuple[str, str], Future[None]] = {}
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="webhook")
         self._http = urllib3.PoolManager(retries=False, timeout=ATTEMPT_TIMEOUT)
         self.reload()
 
@@ -93,15 +97,26 @@ class WebhookDispatcher:
         self._wake_scheduler()
         return record
 
-    def run_due(self) -> int:
-        """Attempt every delivery that is due now; returns how many were attempted."""
-        with self._run_lock:
-            return self._run_due()
+    def run_due(self, wait: bool = True) -> int:
+        """Start an attempt for every delivery that is due now; how many were started.
 
-    def _run_due(self) -> int:
+        Attempts run on a small pool, so a receiver that hangs until the timeout delays only
+        its own deliveries, never the scheduler's other work. `wait` (the control plane,
+        tests) returns once the attempts started here have finished.
+        """
+        with self._run_lock:
+            started = self._start_due()
+        if wait:
+            with self._lock:
+                running = list(self._in_flight.values())
+            for future in running + started:
+                future.result()
+        return len(started)
+
+    def _start_due(self) -> list[Future[None]]:
         with self._lock:
-            keys = list(self._pending)
-        attempted = 0
+            keys = [key for key in self._pending if key not in self._in_flight]
+        futures = []
         for tenant, delivery_id in keys:
             record = self.store.get(tenant, KIND, delivery_id)
             if record is None or record["status"] not in ("pending", "retrying"):
@@ -110,9 +125,18 @@ class WebhookDispatcher:
                 continue
             if record["next_attempt_at"] > self.clock.timestamp():
                 continue
+            with self._lock:
+                future = self._pool.submit(self._attempt_in_flight, record)
+                self._in_flight[(tenant, delivery_id)] = future
+            futures.append(future)
+        return futures
+
+    def _attempt_in_flight(self, record: dict[str, Any]) -> None:
+        try:
             self._attempt(record)
-            attempted += 1
-        return attempted
+        finally:
+            with self._lock:
+                self._in_flight.pop((record["tenant"], record["id"]), None)
 
     def _attempt(self, record: dict[str, Any]) -> None:
         body = record["body"].encode("utf-8")
@@ -159,3 +183,6 @@ class WebhookDispatcher:
             if (provider is None or record["provider"] == provider)
             and (status is None or record["status"] == status)
         ]
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)

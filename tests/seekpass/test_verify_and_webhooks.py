@@ -217,3 +217,19 @@ def test_an_unreachable_receiver_ends_failed_after_the_last_retry(client, header
     assert delivery["status"] == "failed"
     assert len(delivery["attempts"]) == len(RETRY_DELAYS) + 1
     assert all("error" in attempt for attempt in delivery["attempts"])
+
+
+def test_a_hanging_receiver_does_not_hold_up_other_deliveries(client, headers) -> None:
+    import time
+
+    from tests.receiver import webhook_receiver as receiver_factory
+
+    with receiver_factory(delay=3.0) as slow, receiver_factory() as fast:
+        client.post(HOOKS, json={"url": slow.url}, headers=headers)
+        client.post(HOOKS, json={"url": fast.url}, headers=headers)
+        created = client.post(VERIFY, json={"request_id": "vr-slow"}, headers=headers).get_json()
+        started = time.monotonic()
+        _complete(client, _seekpass_id(created["redirect_uri"]), outcome="verified")
+        assert len(fast.wait_for(1, timeout=2.5)) == 1
+        assert time.monotonic() - started < 2.5
+        assert len(slow.wait_for(1, timeout=5)) == 1
