@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 REPO_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -35,7 +35,6 @@ class Settings:
     token_signing_key: str = (
         "mockserver-token-signing-key: set MOCKSERVER_TOKEN_SIGNING_KEY for a shared sandbox!"
     )
-    extra: dict = field(default_factory=dict)
 
     @property
     def resolved_store_url(self) -> str:
@@ -53,8 +52,6 @@ class Settings:
         environ = dict(os.environ if environ is None else environ)
         values: dict[str, object] = {}
         for spec in fields(cls):
-            if spec.name == "extra":
-                continue
             raw = environ.get(f"MOCKSERVER_{spec.name.upper()}")
             if raw is None:
                 continue

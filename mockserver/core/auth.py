@@ -33,8 +33,3 @@ def basic_credentials() -> tuple[str, str] | None:
         return None
     user, sep, password = decoded.partition(":")
     return (user, password) if sep else None
-
-
-def query_api_key(name: str = "api_key") -> str | None:
-    value = request.args.get(name, "").strip()
-    return value or None

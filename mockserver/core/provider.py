@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response
 from werkzeug.exceptions import HTTPException
@@ -18,12 +18,6 @@ from mockserver.core.errors import ApiError, ValidationFailed
 
 if TYPE_CHECKING:
     from mockserver.core.runtime import Runtime
-
-
-class Model(Protocol):
-    """What a provider's model offers the base class (each method may do nothing)."""
-
-    def load_fixtures(self, fixtures: dict[str, Any], tenant_id: Callable[[str], str]) -> None: ...
 
 
 class Provider:

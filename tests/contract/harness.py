@@ -4,7 +4,10 @@ refused)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import schemathesis
+from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -25,6 +28,23 @@ CHECKS = [
     response_headers_conformance,
     negative_data_rejection,
 ]
+
+
+# Every provider's run: the same cases on every CI run; wide fuzzing belongs in bench/.
+CI_SETTINGS = settings(
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def call_and_check(case: Any, headers: dict[str, str] | None) -> None:
+    """Send a case and run the checks; the negative-data check only where it can hold."""
+    checks = CHECKS
+    if undeclared_query_or_headers(case) or multipart(case):
+        checks = [check for check in CHECKS if check is not negative_data_rejection]
+    case.call_and_validate(headers=headers, checks=checks)
 
 
 def provider_schema(provider: str) -> schemathesis.BaseSchema:

@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import negative_data_rejection
 
-from tests.contract.harness import (
-    CHECKS,
-    multipart,
-    provider_schema,
-    undeclared_query_or_headers,
-)
+from tests.contract.harness import CI_SETTINGS, call_and_check, provider_schema
 
 schema = provider_schema("vec")
 BEARER = {"Authorization": "Bearer vec-demo-full-token"}
@@ -23,14 +16,6 @@ def fresh(app) -> None:
 
 
 @schema.parametrize()
-@settings(
-    max_examples=50,
-    deadline=None,
-    derandomize=True,  # the same cases on every CI run; wide fuzzing belongs in bench/
-    suppress_health_check=list(HealthCheck),
-)
+@CI_SETTINGS
 def test_vec_conforms(case, fresh) -> None:
-    checks = CHECKS
-    if undeclared_query_or_headers(case) or multipart(case):
-        checks = [check for check in CHECKS if check is not negative_data_rejection]
-    case.call_and_validate(headers=BEARER, checks=checks)
+    call_and_check(case, BEARER)

@@ -3,11 +3,9 @@ download; and a multipart single upload sent with curl as VEC's guide shows it."
 
 import io
 import json
-import shutil
 import subprocess
 
 import pypdf
-import pytest
 import requests
 
 from tests.vec.helpers import JPG, PDF, PNG
@@ -55,7 +53,6 @@ def test_bulk_vault_flow_over_http(server) -> None:
     )
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is installed by .ci/run")
 def test_single_upload_with_curl_as_the_guide_shows(server, tmp_path) -> None:
     path = tmp_path / "certificate.pdf"
     path.write_bytes(PDF)

@@ -25,7 +25,7 @@ from mockserver.providers.seekpass.schemas import (
     WebhookUpdateSchema,
     v1_batch_scopes,
 )
-from mockserver.providers.seekpass.submissions import NewSubmission
+from mockserver.providers.seekpass.submissions import Links, NewSubmission
 from mockserver.providers.seekpass.tokens import Caller
 
 PREFIX = "/seekpass"
@@ -60,7 +60,7 @@ def _validate(schema: Schema, payload: dict[str, Any]) -> dict[str, Any]:
 def _submit(caller: Caller, new: NewSubmission) -> tuple[Response, int]:
     settings = current_app.extensions["mockserver"].settings
     body = _model().submissions.submit(
-        caller, new, provider_base(PREFIX), public_base(), settings.upload_url_expiry
+        caller, new, Links(provider_base(PREFIX), public_base(), settings.upload_url_expiry)
     )
     return jsonify(body), 201
 

@@ -36,6 +36,15 @@ class AssetSpec:
     data: str | None = None  # universal credentials: a URL or a data URL instead of an upload
 
 
+@dataclass(frozen=True)
+class Links:
+    """Where the links a request hands out point, as the client sees this server."""
+
+    provider_base: str  # redirect URIs: <provider_base>/partner/...
+    public_base: str  # presigned upload links: <public_base>/_s3/...
+    upload_expiry: int  # seconds an upload link stays valid
+
+
 @dataclass
 class NewSubmission:
     """What a route asks the service to create."""
@@ -63,17 +72,15 @@ class SubmissionService:
         self,
         caller: Caller,
         new: NewSubmission,
-        provider_base: str,
-        public_base: str,
-        upload_expiry: int,
+        links: Links,
     ) -> dict[str, Any]:
         """Create a request, or answer again with the live one that has the same partner id."""
         for _attempt in range(3):
             existing = self._live_request_for(caller.tenant, new.kind, new.partner_id)
             if existing is not None:
-                return self._again(caller, existing, public_base, upload_expiry)
+                return self._again(caller, existing, links)
             try:
-                return self._create(caller, new, provider_base, public_base, upload_expiry)
+                return self._create(caller, new, links)
             except Conflict:
                 continue  # a concurrent request with the same id won; answer with its request
         raise ApiError(409, "conflict", f"id {new.partner_id!r} is being submitted concurrently")
@@ -101,9 +108,7 @@ class SubmissionService:
         self,
         caller: Caller,
         new: NewSubmission,
-        provider_base: str,
-        public_base: str,
-        upload_expiry: int,
+        links: Links,
     ) -> dict[str, Any]:
         tenant = caller.tenant
         request_id = str(uuid.uuid4())
@@ -131,13 +136,13 @@ class SubmissionService:
             "created_at": utc_iso(self.clock.now()),
             "status": "incomplete",
             "finalized_at": None,
-            "redirect_uri": f"{provider_base}/partner/{new.redirect_path}#{fragment}",
+            "redirect_uri": f"{links.provider_base}/partner/{new.redirect_path}#{fragment}",
             "assets": assets,
             "payload": new.payload,
             "response_extra": new.response_extra,
             "uploads_in_response": new.uploads_in_response,
         }
-        links = []
+        issued = []
         inline: list[tuple[dict[str, Any], bytes]] = []
         with self.store.transaction() as tx:
             tx.claim(tenant, _id_scope(new.kind), new.partner_id, REQUEST_KIND, request_id)
@@ -156,21 +161,24 @@ class SubmissionService:
                 if asset["source"] == "url":
                     continue  # SEEK Pass fetches the document itself; nothing to upload
                 url, slot = self.uploads.issue(
-                    tenant, asset["key"], asset["content_type"], public_base, upload_expiry, ref
+                    tenant,
+                    asset["key"],
+                    asset["content_type"],
+                    links.public_base,
+                    links.upload_expiry,
+                    ref,
                 )
                 self.uploads.save(tx, slot, new=True)
-                links.append({"asset_id": asset["asset_id"], "url": url})
+                issued.append({"asset_id": asset["asset_id"], "url": url})
             tx.insert(tenant, REQUEST_KIND, request_id, request)
         for asset, data in inline:
             stored = self.uploads.storage.put(asset["key"], data, asset["content_type"])
             self.uploads.received(asset["key"], stored.size, asset["content_type"], stored.etag)
-        return self._response(request, links)
+        return self._response(request, issued)
 
-    def _again(
-        self, caller: Caller, request: dict[str, Any], public_base: str, upload_expiry: int
-    ) -> dict[str, Any]:
+    def _again(self, caller: Caller, request: dict[str, Any], links: Links) -> dict[str, Any]:
         """The original answer, with fresh links for assets not yet uploaded."""
-        links = []
+        issued = []
         with self.store.transaction() as tx:
             for asset in request["assets"]:
                 if asset.get("source", "upload") != "upload":
@@ -182,13 +190,13 @@ class SubmissionService:
                     caller.tenant,
                     asset["key"],
                     asset["content_type"],
-                    public_base,
-                    upload_expiry,
+                    links.public_base,
+                    links.upload_expiry,
                     (slot or {}).get("ref", {}),
                 )
                 self.uploads.save(tx, fresh)
-                links.append({"asset_id": asset["asset_id"], "url": url})
-        return self._response(request, links)
+                issued.append({"asset_id": asset["asset_id"], "url": url})
+        return self._response(request, issued)
 
     @staticmethod
     def _response(request: dict[str, Any], links: list[dict[str, str]]) -> dict[str, Any]:
