@@ -1,0 +1,47 @@
+"""Accredible Credential API (credentials, groups, designs and the rest), mounted at
+/accredible."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.core.provider import Provider
+from mockserver.core.runtime import Runtime
+from mockserver.providers.accredible import errors
+from mockserver.providers.accredible.control import build_control_blueprint
+from mockserver.providers.accredible.models import AccredibleModel
+from mockserver.providers.accredible.routes import build_blueprint
+
+
+class Accredible(Provider):
+    name = "accredible"
+    title = "Accredible"
+    order = 30
+    build_blueprint = staticmethod(build_blueprint)
+    build_control_blueprint = staticmethod(build_control_blueprint)
+    render = staticmethod(errors.render)
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__(runtime)
+        self.model = AccredibleModel(runtime.store, runtime.clock, runtime.storage)
+
+    def tenants(self) -> list[dict[str, Any]]:
+        listed = []
+        for account in self.model.accounts.by_tenant.values():
+            keys = [
+                {"key": key, "department_id": department}
+                for key, (tenant, department) in self.model.accounts.keys.items()
+                if tenant == account.tenant
+            ]
+            listed.append(
+                {
+                    "tenant": account.tenant,
+                    "name": account.issuer.get("name"),
+                    "sandbox_mode": account.sandbox_mode,
+                    "api_keys": keys,
+                }
+            )
+        return listed
+
+
+PROVIDER = Accredible

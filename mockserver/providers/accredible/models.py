@@ -1,0 +1,71 @@
+"""Accredible's state and behaviour, gathered for the routes and the control plane."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.core.clock import Clock
+from mockserver.core.ratelimit import Quota, RateLimiter
+from mockserver.core.storage import ObjectStorage
+from mockserver.core.store import Store
+from mockserver.providers.accredible.accounts import Accounts
+from mockserver.providers.accredible.catalog import Catalog
+from mockserver.providers.accredible.credentials import CredentialService
+from mockserver.providers.accredible.credits import Credits
+from mockserver.providers.accredible.exports import Exports
+
+DEFAULT_LIMIT = Quota(limit=2000, window_seconds=300, period_seconds=30)
+DEFAULT_SEARCH_V1_LIMIT = Quota(limit=100, window_seconds=60, period_seconds=60)
+
+
+def _quota(data: Any, default: Quota) -> Quota:
+    if not isinstance(data, dict):
+        return default
+    return Quota(
+        limit=int(data.get("limit", default.limit)),
+        window_seconds=float(data.get("window_seconds", default.window_seconds)),
+        period_seconds=float(data.get("period_seconds", default.period_seconds)),
+    )
+
+
+class AccredibleModel:
+    def __init__(self, store: Store, clock: Clock, storage: ObjectStorage) -> None:
+        self.store = store
+        self.clock = clock
+        self.storage = storage
+        self.accounts = Accounts()
+        self.credits = Credits(store)
+        self.catalog = Catalog(store, clock)
+        self.credentials = CredentialService(store, clock, self.credits)
+        self.exports = Exports(store, clock, storage, self.accounts)
+        self.limiter = RateLimiter(DEFAULT_LIMIT, clock.timestamp)
+        self.search_v1_limiter = RateLimiter(DEFAULT_SEARCH_V1_LIMIT, clock.timestamp)
+        self.fixtures: dict[str, Any] = {}
+
+    def load_fixtures(self, data: dict[str, Any], tenant_id: Any) -> None:
+        self.fixtures = data
+        self.accounts.load(data, tenant_id)
+        self.limiter.configure(_quota(data.get("rate_limit"), DEFAULT_LIMIT))
+        self.search_v1_limiter.configure(
+            _quota(data.get("search_v1_rate_limit"), DEFAULT_SEARCH_V1_LIMIT)
+        )
+        self.seed()
+
+    def seed(self) -> None:
+        """Put each account's fixture records in the store once (a restart on the same data
+        directory keeps what the API changed since)."""
+        for account in self.accounts.by_tenant.values():
+            with self.store.transaction() as tx:
+                if tx.get(account.tenant, "account", "seeded") is not None:
+                    continue
+                self.catalog.seed(tx, account)
+                self.credits.seed(tx, account)
+                tx.put(account.tenant, "account", "seeded", {"seeded": True})
+
+    def reload(self) -> None:
+        self.limiter.clear()
+        self.search_v1_limiter.clear()
+        self.seed()
+
+    def tick(self) -> None:
+        self.exports.advance()

@@ -1,0 +1,67 @@
+"""Per-tenant records of every Accredible resource kind, over the shared store.
+
+Accredible's ids are integers; each tenant has its own sequence per kind, advanced inside the
+transaction that creates the record, so ids stay unique under concurrency and after a restart on
+the same data directory.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.core.store import Store, Transaction
+
+# Where each kind's ids start, so that ids of different kinds are easy to tell apart.
+FIRST_ID = {
+    "credential": 10000001,
+    "group": 12001,
+    "design": 7001,
+    "department": 3001,
+    "attribute_key": 4001,
+    "data_export": 1,
+    "team_member": 20001,
+    "evidence_item": 100001,
+    "reference": 200001,
+}
+
+
+def next_ids(tx: Transaction, tenant: str, kind: str, count: int = 1) -> list[int]:
+    """Reserve `count` consecutive ids of a kind for a tenant."""
+    sequence = tx.get(tenant, "sequence", kind) or {"next": FIRST_ID.get(kind, 1)}
+    first = int(sequence["next"])
+    tx.put(tenant, "sequence", kind, {"next": first + count})
+    return list(range(first, first + count))
+
+
+def bump_sequence(tx: Transaction, tenant: str, kind: str, used: int) -> None:
+    """Keep the sequence past an id taken from the fixtures."""
+    sequence = tx.get(tenant, "sequence", kind) or {"next": FIRST_ID.get(kind, 1)}
+    if used >= int(sequence["next"]):
+        tx.put(tenant, "sequence", kind, {"next": used + 1})
+
+
+def int_id(raw: Any) -> int | None:
+    """A path or body id as an integer, or None when it is not one."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) < 19:
+        return int(raw.strip())
+    return None
+
+
+class Records:
+    """Reads of one kind for a tenant (writes go through a transaction)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get(self, tenant: str, kind: str, raw_id: Any) -> dict[str, Any] | None:
+        record_id = int_id(raw_id)
+        if record_id is None:
+            return None
+        return self.store.get(tenant, kind, str(record_id))
+
+    def list(self, tenant: str, kind: str) -> list[dict[str, Any]]:
+        return self.store.list(tenant, kind)

@@ -1,0 +1,54 @@
+"""Request helpers the Accredible views share: the model, the caller, bodies, presenters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, jsonify, request
+
+from mockserver.core.http import json_object_body, provider_base
+from mockserver.providers.accredible import presenters
+from mockserver.providers.accredible.accounts import Caller
+from mockserver.providers.accredible.links import Links
+from mockserver.providers.accredible.models import AccredibleModel
+
+PREFIX = "/accredible"
+
+
+def model() -> AccredibleModel:
+    return current_app.extensions["mockserver"].providers["accredible"].model
+
+
+def caller() -> Caller:
+    return model().accounts.authenticate()
+
+
+def links() -> Links:
+    return Links(provider_base(PREFIX))
+
+
+def body() -> dict[str, Any]:
+    """The JSON body; an empty body reads as `{}` (Rails' empty params)."""
+    if not request.get_data(cache=True):
+        return {}
+    return json_object_body()
+
+
+def params() -> dict[str, Any]:
+    """Query parameters, overlaid on a JSON body when a GET sends one (the docs' all_groups
+    example does)."""
+    merged: dict[str, Any] = {}
+    if request.get_data(cache=True) and (request.mimetype or "").endswith("json"):
+        merged.update(json_object_body())
+    merged.update(request.args.to_dict())
+    return merged
+
+
+def ok(payload: Any, status: int = 200) -> Response:
+    response = jsonify(payload)
+    response.status_code = status
+    return response
+
+
+def credential_body(who: Caller, doc: dict[str, Any]) -> dict[str, Any]:
+    return presenters.credential(doc, who.account, links())
