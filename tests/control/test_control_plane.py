@@ -6,7 +6,11 @@ from tests.seekpass.helpers import BATCH_PATH, auth, sample_batch, token
 def test_health_names_providers_store_and_storage(client) -> None:
     body = client.get("/_mock/health").get_json()
     assert body["status"] == "ok"
-    assert body["providers"] == {"seekpass": "/seekpass", "vec": "/vec"}
+    assert body["providers"] == {
+        "seekpass": "/seekpass",
+        "vec": "/vec",
+        "accredible": "/accredible",
+    }
     assert body["store"] == "sqlite"
     assert body["object_storage"] == "embedded moto"
 

@@ -19,15 +19,21 @@ from mockserver.providers.accredible.paging import paginate, positive_int, subse
 from mockserver.providers.accredible.schemas import (
     BLANK,
     AttributeKeySchema,
+    AttributeKeySearchSchema,
     CollectionSchema,
+    CollectionSearchSchema,
     DataExportSchema,
     DepartmentSchema,
+    DepartmentSearchSchema,
     DesignerSchema,
     DesignSchema,
+    DesignSearchSchema,
+    GroupSearchSchema,
     SsoLinkSchema,
     TeamMemberSchema,
     load,
     parse_date,
+    search_filters,
     wrapped,
 )
 from mockserver.providers.accredible.web import body, caller, links, model, ok, params
@@ -166,7 +172,7 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
     def clone_group(group_id: str) -> Response:
         who = caller()
         original = model().catalog.get(who, "group", group_id)
-        overrides = body().get("group") or {}
+        overrides = body().get("group", {})
         if not isinstance(overrides, dict):
             raise ValidationFailed({"group": ["is invalid"]})
         return ok({"group": _group(who, model().catalog.create_group(who, overrides, original))})
@@ -182,7 +188,7 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
     @bp.post("/v1/issuer/groups/search")
     def search_groups() -> Response:
         who = caller()
-        source = body()
+        source = search_filters(GroupSearchSchema, body())
         found = model().catalog.groups_matching(who, source)
         page, meta = paginate(found, source, 50)
         return ok({"groups": [_group(who, doc) for doc in page], "meta": meta})
@@ -231,10 +237,8 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
     @bp.post("/v1/collections/search")
     def search_collections() -> Response:
         who = caller()
-        source = body()
-        query = source.get("query")
-        if not isinstance(query, dict):
-            raise ApiError(400, "invalid_search_query", "query is required")
+        source = search_filters(CollectionSearchSchema, body())
+        query = source["query"]
         found = [
             doc
             for doc in model().catalog.list(who, "collection")
@@ -310,8 +314,7 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
         who = caller()
         catalog = model().catalog
         original = catalog.get(who, "design", design_id)
-        overrides = body().get("design") or {}
-        data = load(DesignSchema, overrides if isinstance(overrides, dict) else {}, partial=True)
+        data = load(DesignSchema, body().get("design", {}), partial=True)
         copy = {k: v for k, v in original.items() if k not in ("id", "created_at", "updated_at")}
         copy["name"] = data.get("name") or f"{original['name']} (copy)"
         copy["department_id"] = catalog.department_for(
@@ -322,7 +325,7 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
     @bp.post("/v1/designs/search")
     def search_designs() -> Response:
         who = caller()
-        source = body()
+        source = search_filters(DesignSearchSchema, body())
         found = [
             _design(doc)
             for doc in model().catalog.list(who, "design")
@@ -379,7 +382,7 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
     @bp.post("/v1/departments/search")
     def search_departments() -> Response:
         who = caller()
-        source = body()
+        source = search_filters(DepartmentSearchSchema, body())
         found = [
             _department(doc)
             for doc in model().catalog.list(who, "department")
@@ -401,7 +404,7 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
     @bp.post("/v1/attribute_keys/search")
     def search_attribute_keys() -> Response:
         who = caller()
-        source = body()
+        source = search_filters(AttributeKeySearchSchema, body())
         name = str(source.get("name") or "").lower()
         found = [
             _attribute_key(doc)

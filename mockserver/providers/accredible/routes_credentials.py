@@ -11,6 +11,7 @@ from mockserver.core.errors import ApiError
 from mockserver.core.http import public_base
 from mockserver.providers.accredible import bulk, documents, errors, presenters, search
 from mockserver.providers.accredible.paging import paginate
+from mockserver.providers.accredible.schemas import CredentialSearchSchema, search_filters
 from mockserver.providers.accredible.web import (
     body,
     caller,
@@ -62,7 +63,7 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
     @bp.put("/v1/credentials/<credential_id>")
     def update_credential(credential_id: str) -> Response:
         who = caller()
-        payload = body().get("credential") or {}
+        payload = body().get("credential", {})
         doc = model().credentials.update(who, credential_id, payload)
         return ok({"credential": credential_body(who, doc)})
 
@@ -92,7 +93,7 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
                 headers={"Retry-After": str(verdict.retry_after)},
             )
         who = caller()
-        source = body()
+        source = search_filters(CredentialSearchSchema, body())
         found = search.v1_filter(model().credentials.all_for(who), source)
         page, meta = paginate(found, source, 50)
         return ok({"credentials": [credential_body(who, doc) for doc in page], "meta": meta})
@@ -179,7 +180,7 @@ def _register_part(bp: Blueprint, part: str, wrapper: str) -> None:
 
     def update(credential_id: str, item_id: str) -> Response:
         who = caller()
-        raw = body().get(wrapper) or {}
+        raw = body().get(wrapper, {})
         item = model().credentials.change_part(who, credential_id, part, item_id, raw)
         return ok({wrapper: present(item)})
 

@@ -92,6 +92,8 @@ class DateText(fields.Field):
 class Identifier(fields.Field):
     """An id clients send as a string or a number; kept as a string."""
 
+    default_error_messages = {"invalid": INVALID}
+
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise self.make_error("invalid")
@@ -103,6 +105,8 @@ class Identifier(fields.Field):
 
 class IntegerId(fields.Field):
     """A numeric id that may arrive as "123"."""
+
+    default_error_messages = {"invalid": INVALID}
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
         if isinstance(value, bool):
@@ -119,8 +123,34 @@ class IntegerId(fields.Field):
 class Scalar(fields.Field):
     """A string or number kept as given (grades, group names or ids)."""
 
+    default_error_messages = {"invalid": INVALID}
+
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise self.make_error("invalid")
+        return value
+
+
+class StrictBoolean(fields.Field):
+    """true or false only: a JSON API's boolean is not "yes" or 1."""
+
+    default_error_messages = {"invalid": INVALID}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class StrictNumber(fields.Field):
+    """A JSON number (not a numeric string)."""
+
+    default_error_messages = {"invalid": INVALID}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> float | int:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.make_error("invalid")
+        if value != value or value in (float("inf"), float("-inf")):
             raise self.make_error("invalid")
         return value
 
@@ -135,8 +165,8 @@ def _choice(options: tuple[str, ...], required: bool = False) -> fields.String:
     return _str(required, validate=validate.OneOf(options, error=NOT_IN_LIST))
 
 
-def _bool() -> fields.Boolean:
-    return fields.Boolean(allow_none=True, error_messages=MESSAGES)
+def _bool(required: bool = False) -> StrictBoolean:
+    return StrictBoolean(required=required, allow_none=not required, error_messages=MESSAGES)
 
 
 def _dict() -> fields.Dict:
@@ -147,8 +177,8 @@ def _int_id(required: bool = False) -> IntegerId:
     return IntegerId(required=required, allow_none=not required, error_messages=MESSAGES)
 
 
-def _number() -> fields.Float:
-    return fields.Float(allow_none=True, allow_nan=False, error_messages=MESSAGES)
+def _number() -> StrictNumber:
+    return StrictNumber(allow_none=True, error_messages=MESSAGES)
 
 
 class Base(Schema):
@@ -293,11 +323,11 @@ class DataExportSchema(Base):
 
 
 class PermissionsSchema(Base):
-    designs = fields.Boolean(required=True, error_messages=MESSAGES)
-    emails = fields.Boolean(required=True, error_messages=MESSAGES)
-    credential_attributes = fields.Boolean(required=True, error_messages=MESSAGES)
-    analytics = fields.Boolean(required=True, error_messages=MESSAGES)
-    settings = fields.Boolean(required=True, error_messages=MESSAGES)
+    designs = _bool(required=True)
+    emails = _bool(required=True)
+    credential_attributes = _bool(required=True)
+    analytics = _bool(required=True)
+    settings = _bool(required=True)
     role = _choice(ROLES, required=True)
     groups = fields.List(IntegerId(), allow_none=True, error_messages=MESSAGES)
 
@@ -331,6 +361,86 @@ class SsoLinkSchema(Base):
     wallet_view = _bool()
     embed = _bool()
     redirect_to = _str()
+
+
+class CredentialSearchSchema(Base):
+    """The v1 credential filters (POST /v1/credentials/search, GET /v1/all_credentials)."""
+
+    group_id = Identifier(allow_none=True)
+    email = _str()
+    recipient_id = Identifier(allow_none=True)
+    license_id = Identifier(allow_none=True)
+    recipient_name = _str(data_key="recipient.name")
+    recipient_email = _str(data_key="recipient.email")
+    recipient_ref = Identifier(allow_none=True, data_key="recipient.id")
+    recipient_meta_data = fields.Dict(
+        keys=fields.String(), allow_none=True, error_messages=MESSAGES, data_key="recipient.meta_data"
+    )
+    meta_data = _dict()
+    start_date = _str()
+    end_date = _str()
+    start_updated_date = _str()
+    end_updated_date = _str()
+    page_size = Scalar(allow_none=True)
+    page = Scalar(allow_none=True)
+
+
+class GroupSearchSchema(Base):
+    name = _str()
+    course_name = _str()
+    meta_data = _dict()
+    start_updated_date = _str()
+    end_updated_date = _str()
+    page_size = Scalar(allow_none=True)
+    page = Scalar(allow_none=True)
+
+
+class DesignSearchSchema(Base):
+    kind = _str()
+    meta_data = _dict()
+    page_size = Scalar(allow_none=True)
+    page = Scalar(allow_none=True)
+
+
+class DepartmentSearchSchema(Base):
+    name = _str()
+    meta_data = _dict()
+    page_size = Scalar(allow_none=True)
+    page = Scalar(allow_none=True)
+
+
+class AttributeKeySearchSchema(Base):
+    name = _str()
+    kind = _str()
+    department_id = Identifier(allow_none=True)
+    page_size = Scalar(allow_none=True)
+    page = Scalar(allow_none=True)
+
+
+class CollectionQuerySchema(Base):
+    ids = fields.List(Identifier(), allow_none=True, error_messages=MESSAGES)
+    name = _str()
+    public = _bool()
+    exclusion_list = fields.List(Identifier(), allow_none=True, error_messages=MESSAGES)
+
+
+class CollectionSearchSchema(Base):
+    query = fields.Nested(CollectionQuerySchema, required=True, error_messages=MESSAGES)
+    sort = fields.Dict(
+        keys=fields.String(), values=fields.String(), allow_none=True, error_messages=MESSAGES
+    )
+    meta = fields.Dict(keys=fields.String(), allow_none=True, error_messages=MESSAGES)
+
+
+def search_filters(schema: type[Schema], data: Any) -> dict[str, Any]:
+    """A search body checked for types (400 when a filter has the wrong type), returned as
+    sent so the filters read their documented names."""
+    try:
+        load(schema, data)
+    except ValidationFailed as failed:
+        failed.status = 400
+        raise
+    return data
 
 
 _SCHEMAS: dict[type[Schema], Schema] = {}
