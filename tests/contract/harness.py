@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import schemathesis
-from schemathesis import GenerationMode
-from schemathesis.core.parameters import ParameterLocation
 from hypothesis import HealthCheck, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,

@@ -374,7 +374,10 @@ class CredentialSearchSchema(Base):
     recipient_email = _str(data_key="recipient.email")
     recipient_ref = Identifier(allow_none=True, data_key="recipient.id")
     recipient_meta_data = fields.Dict(
-        keys=fields.String(), allow_none=True, error_messages=MESSAGES, data_key="recipient.meta_data"
+        keys=fields.String(),
+        allow_none=True,
+        error_messages=MESSAGES,
+        data_key="recipient.meta_data",
     )
     meta_data = _dict()
     start_date = _str()
