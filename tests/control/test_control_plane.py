@@ -27,7 +27,11 @@ def test_reset_forgets_state_uploads_and_clock_changes(client) -> None:
     left = client.get("/_mock/state").get_json()["records"]
     assert {record["tenant"].split(":")[0] for record in left} == {"accredible"}
     assert {record["kind"] for record in left} <= {
-        "account", "department", "design", "group", "sequence"
+        "account",
+        "department",
+        "design",
+        "group",
+        "sequence",
     }
     assert client.get("/_mock/uploads").get_json()["count"] == 0
     assert abs(client.get("/_mock/clock").get_json()["offset_seconds"]) < 5

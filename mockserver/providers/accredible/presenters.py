@@ -61,6 +61,8 @@ def credential(doc: dict[str, Any], account: Account, links: Links) -> dict[str,
         "expired_on": doc.get("expired_on"),
         "course_link": doc.get("course_link"),
         "custom_attributes": doc.get("custom_attributes"),
+        # The documents' examples also spell it this way (quick start, bulk); clients may read it.
+        "custom_attibutes": doc.get("custom_attributes"),
         "group_name": doc.get("group_name"),
         "group_id": doc.get("group_id"),
         "url": links.credential_page(doc["encoded_id"], doc.get("private_key")),
@@ -77,13 +79,6 @@ def credential(doc: dict[str, Any], account: Account, links: Links) -> dict[str,
         "issuer": issuer(account),
         "meta_data": doc.get("meta_data"),
     }
-
-
-def bulk_credential(doc: dict[str, Any], account: Account, links: Links) -> dict[str, Any]:
-    """Bulk responses as documented, including the documents' `custom_attibutes` spelling."""
-    body = credential(doc, account, links)
-    body["custom_attibutes"] = body["custom_attributes"]
-    return body
 
 
 def search_credential(doc: dict[str, Any], account: Account, links: Links) -> dict[str, Any]:

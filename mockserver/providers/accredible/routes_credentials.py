@@ -36,7 +36,7 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
         who = caller()
         items = bulk.credential_list(body(), bulk.V1_LIMIT)
         outcomes = model().credentials.create_all(who, items)
-        present = [presenters.bulk_credential(o.doc, who.account, links()) for o in outcomes]
+        present = [presenters.credential(o.doc, who.account, links()) for o in outcomes]
         if who.account.v1_bulk_response == "array":
             return ok([{"credential": item} for item in present])
         return ok({"credentials": present})
@@ -49,7 +49,7 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
             model().credentials,
             who,
             items,
-            lambda doc: presenters.bulk_credential(doc, who.account, links()),
+            lambda doc: presenters.credential(doc, who.account, links()),
         )
         return ok(payload, status)
 
