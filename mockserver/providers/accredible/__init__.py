@@ -33,12 +33,18 @@ class Accredible(Provider):
                 for key, (tenant, department) in self.model.accounts.keys.items()
                 if tenant == account.tenant
             ]
+            summary = "; ".join(
+                f"Authorization: Token token={k['key']}"
+                + (f" (department {k['department_id']} only)" if k["department_id"] else "")
+                for k in keys
+            )
             listed.append(
                 {
                     "tenant": account.tenant,
                     "name": account.issuer.get("name"),
                     "sandbox_mode": account.sandbox_mode,
                     "api_keys": keys,
+                    "summary": summary,
                 }
             )
         return listed

@@ -21,7 +21,7 @@ from mockserver.core.errors import ApiError, ValidationFailed
 from mockserver.core.store import Conflict, Store, Transaction
 from mockserver.providers.accredible import errors
 from mockserver.providers.accredible.accounts import Caller
-from mockserver.providers.accredible.credits import Credits
+from mockserver.providers.accredible.credits import CreditPool, Credits
 from mockserver.providers.accredible.records import int_id, next_ids
 from mockserver.providers.accredible.schemas import (
     BLANK,
@@ -88,7 +88,11 @@ class CredentialService:
         """Create one validated credential in its own transaction."""
         try:
             with self.store.transaction() as tx:
-                return self._insert(tx, caller, data, next_ids(tx, caller.tenant, "credential")[0])
+                credits = self.credits.pool(tx, caller.account)
+                cid = next_ids(tx, caller.tenant, "credential")[0]
+                outcome = self._insert(tx, caller, data, cid, credits)
+                credits.commit()
+                return outcome
         except Conflict as conflict:
             raise conflict_errors(conflict) from conflict
 
@@ -96,9 +100,10 @@ class CredentialService:
         """Bulk v1: every item valid and new, or nothing is created (one transaction)."""
         prepared = []
         problems: dict[str, list[str]] = {}
+        groups: dict[str, dict[str, Any]] = {}
         for index, raw in enumerate(items):
             try:
-                prepared.append(self.validate(caller, raw))
+                prepared.append(self.validate(caller, raw, groups))
             except ValidationFailed as failed:
                 for path, messages in failed.errors.items():
                     problems.setdefault(f"credentials[{index}].{path}", []).extend(messages)
@@ -108,11 +113,14 @@ class CredentialService:
             raise ValidationFailed(problems)
         try:
             with self.store.transaction() as tx:
+                credits = self.credits.pool(tx, caller.account)
                 ids = next_ids(tx, caller.tenant, "credential", len(prepared))
-                return [
-                    self._insert(tx, caller, data, cid)
-                    for data, cid in zip(prepared, ids, strict=False)
+                outcomes = [
+                    self._insert(tx, caller, data, cid, credits)
+                    for data, cid in zip(prepared, ids, strict=True)
                 ]
+                credits.commit()
+                return outcomes
         except Conflict as conflict:
             index = self._conflicting_item(caller.tenant, conflict, prepared)
             found = conflict_errors(conflict)
@@ -133,15 +141,25 @@ class CredentialService:
             held_before = tx.holder(tenant, conflict.scope, conflict.key) is not None
         return taking[0] if held_before or len(taking) == 1 else taking[1]
 
-    def validate(self, caller: Caller, raw: Any) -> dict[str, Any]:
-        """The checked fields of one credential, with its group; raises the 422 to give."""
+    def validate(
+        self, caller: Caller, raw: Any, groups: dict[str, dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        """The checked fields of one credential, with its group; raises the 422 to give.
+
+        `groups` caches resolved groups (and their department's privacy default) across the
+        items of one bulk request."""
         if not isinstance(raw, dict):
             raise errors.unprocessable(errors.NO_RECIPIENT)
         data = load(CredentialSchema, raw)
         recipient = data.get("recipient")
         if not recipient:
             raise errors.unprocessable(errors.NO_RECIPIENT)
-        group = self._group(caller, data.get("group_id"), data.get("group_name"))
+        cache_key = f"{data.get('group_id')!r}/{data.get('group_name')!r}"
+        group = (groups or {}).get(cache_key)
+        if group is None:
+            group = self._group(caller, data.get("group_id"), data.get("group_name"))
+            if groups is not None:
+                groups[cache_key] = group
         problems: dict[str, list[str]] = {}
         if not recipient.get("name"):
             problems["recipient.name"] = [BLANK]
@@ -176,14 +194,22 @@ class CredentialService:
             found = self._group_by_name(tenant, group_name)
         if found is None or not caller.sees(found):
             raise errors.unprocessable(errors.INVALID_GROUP)
-        return found
+        return self._with_department_default(tenant, found)
+
+    def _with_department_default(self, tenant: str, group: dict[str, Any]) -> dict[str, Any]:
+        """The group plus its department's `generate_private_credential`, the last default."""
+        department = self.store.get(tenant, "department", str(group.get("department_id")))
+        private = bool((department or {}).get("generate_private_credential"))
+        return {**group, "_department_private": private}
 
     def _group_by_name(self, tenant: str, name: str) -> dict[str, Any] | None:
         with self.store.transaction() as tx:
             holder = tx.holder(tenant, "group_name", name)
             return tx.get(tenant, "group", holder[1]) if holder else None
 
-    def _insert(self, tx: Transaction, caller: Caller, data: dict[str, Any], cid: int) -> Outcome:
+    def _insert(
+        self, tx: Transaction, caller: Caller, data: dict[str, Any], cid: int, credits: CreditPool
+    ) -> Outcome:
         tenant = caller.tenant
         account = caller.account
         group = data["_group"]
@@ -198,14 +224,13 @@ class CredentialService:
         if private is None:
             private = group.get("generate_private_credential")
         if private is None:
-            department = tx.get(tenant, "department", str(group.get("department_id")))
-            private = bool((department or {}).get("generate_private_credential"))
+            private = group["_department_private"]
         wants_approval = data.get("approve")
         if wants_approval is None:
             wants_approval = True
         approve, insufficient = False, False
         if wants_approval and not account.sandbox_mode:
-            approve = self.credits.spend(tx, account)
+            approve = credits.take()
             insufficient = not approve
         recipient = data["recipient"]
         doc = {

@@ -29,6 +29,11 @@ class Credits:
         tx.put(account.tenant, KIND, RECORD, {"balance": record["balance"] - 1})
         return True
 
+    def pool(self, tx: Transaction, account: Account) -> CreditPool:
+        """The balance read once for a transaction that publishes many credentials."""
+        record = tx.get(account.tenant, KIND, RECORD) or {"balance": account.initial_credits}
+        return CreditPool(tx, account.tenant, int(record["balance"]))
+
     def balance(self, account: Account) -> int:
         record = self.store.get(account.tenant, KIND, RECORD)
         return account.initial_credits if record is None else int(record["balance"])
@@ -36,3 +41,23 @@ class Credits:
     def set(self, account: Account, balance: int) -> None:
         with self.store.transaction() as tx:
             tx.put(account.tenant, KIND, RECORD, {"balance": balance})
+
+
+class CreditPool:
+    """Credits taken one by one inside a transaction and written back once at its end."""
+
+    def __init__(self, tx: Transaction, tenant: str, balance: int) -> None:
+        self.tx = tx
+        self.tenant = tenant
+        self.balance = balance
+        self.taken = 0
+
+    def take(self) -> bool:
+        if self.balance - self.taken <= 0:
+            return False
+        self.taken += 1
+        return True
+
+    def commit(self) -> None:
+        if self.taken:
+            self.tx.put(self.tenant, KIND, RECORD, {"balance": self.balance - self.taken})

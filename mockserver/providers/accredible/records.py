@@ -27,6 +27,8 @@ FIRST_ID = {
 
 def next_ids(tx: Transaction, tenant: str, kind: str, count: int = 1) -> list[int]:
     """Reserve `count` consecutive ids of a kind for a tenant."""
+    if count <= 0:
+        return []
     sequence = tx.get(tenant, "sequence", kind) or {"next": FIRST_ID.get(kind, 1)}
     first = int(sequence["next"])
     tx.put(tenant, "sequence", kind, {"next": first + count})

@@ -43,6 +43,12 @@ class SeekPass(Provider):
                     "scopes": list(client.scopes),
                 }
             )
+        for entry in by_tenant.values():
+            entry["summary"] = "; ".join(
+                f"client_id={c['client_id']} client_secret={c['client_secret']} "
+                f"scopes={' '.join(c['scopes'])}"
+                for c in entry["clients"]
+            )
         return list(by_tenant.values())
 
 

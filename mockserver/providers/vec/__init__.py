@@ -32,8 +32,16 @@ class Vec(Provider):
                 for token, (tenant, permissions) in self.model.accounts.tokens.items()
                 if tenant == institution.tenant
             ]
+            summary = "; ".join(
+                f"token={t['token']} ({len(t['permissions'])} permissions)" for t in tokens
+            )
             listed.append(
-                {"tenant": institution.tenant, "name": institution.name, "tokens": tokens}
+                {
+                    "tenant": institution.tenant,
+                    "name": institution.name,
+                    "tokens": tokens,
+                    "summary": summary,
+                }
             )
         return listed
 
