@@ -23,7 +23,7 @@ def test_unknown_or_missing_key_is_rails_plain_text_401(client, header) -> None:
     response = client.get(f"{BASE}/v1/issuer/details", headers=headers)
     assert response.status_code == 401
     assert response.mimetype == "text/plain"
-    assert response.get_data(as_text=True) == "HTTP Token: Access denied."
+    assert response.get_data(as_text=True) == "HTTP Token: Access denied.\n"
     assert response.headers["WWW-Authenticate"] == 'Token realm="Application"'
 
 
@@ -85,7 +85,7 @@ def test_rate_limit_counts_per_address_in_periods_and_recovers(client, runtime) 
         assert client.get(f"{BASE}/v1/issuer/details", headers=AUTH).status_code == 200
     refused = client.get(f"{BASE}/v1/issuer/details", headers=AUTH)
     assert refused.status_code == 429
-    assert refused.get_data(as_text=True) == "Retry later"
+    assert refused.get_data(as_text=True) == "Retry later\n"
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     # An unauthenticated request is counted too (the limit sits before authentication).
     assert client.get(f"{BASE}/v1/issuer/details").status_code == 429

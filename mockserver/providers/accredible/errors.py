@@ -15,10 +15,10 @@ from flask import Response, jsonify
 
 from mockserver.core.errors import ApiError, ValidationFailed
 
-ACCESS_DENIED = "HTTP Token: Access denied."
+ACCESS_DENIED = "HTTP Token: Access denied.\n"  # Rails ends it with a newline
 DOES_NOT_EXIST = "Doesn't exist"
 INTERNAL_ERROR = "Internal server error"
-RETRY_LATER = "Retry later"
+RETRY_LATER = "Retry later\n"  # rack-attack's default body
 INVALID_GROUP = "Invalid Group"
 NO_RECIPIENT = "Can not create credential without recipient data"
 DUPLICATE_EMAIL = (
