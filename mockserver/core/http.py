@@ -40,6 +40,12 @@ def json_object_body() -> dict[str, Any]:
     return data
 
 
+def optional_json_object() -> dict[str, Any]:
+    """A control-plane body: a JSON object, or `{}` for anything else (every field optional)."""
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else {}
+
+
 def public_base() -> str:
     """Where clients reach this server: --public-url, else the request's own scheme and host."""
     configured = current_app.extensions["mockserver"].settings.public_url

@@ -12,6 +12,26 @@ DUPLICATE = (
 )
 
 
+def one_account(client, key: str, settings: dict, course: bool) -> None:
+    """Replace the Accredible fixtures with one account (department 1, group 1) and reset."""
+    group = {"id": 1, "name": "g", "department_id": 1}
+    if course:
+        group |= {"course_name": "c", "course_description": "d"}
+    account = {
+        "id": key,
+        "credits": 5,
+        "api_keys": [{"key": key}],
+        "departments": [{"id": 1, "name": "D", "url": "u", "logo": "l"}],
+        "groups": [group],
+        **settings,
+    }
+    assert (
+        client.post("/_mock/fixtures", json={"accredible": {"accounts": [account]}}).status_code
+        == 200
+    )
+    client.post("/_mock/reset")
+
+
 def people(count: int, prefix: str = "p") -> list[dict]:
     return [credential(email=f"{prefix}{i}@example.com") for i in range(count)]
 
@@ -52,32 +72,7 @@ def test_v1_without_credits_creates_unpublished(client) -> None:
 
 
 def test_v1_documented_array_shape_on_request(client) -> None:
-    client.post(
-        "/_mock/fixtures",
-        json={
-            "accredible": {
-                "accounts": [
-                    {
-                        "id": "arrays",
-                        "credits": 5,
-                        "v1_bulk_response": "array",
-                        "api_keys": [{"key": "array-key"}],
-                        "departments": [{"id": 1, "name": "D", "url": "u", "logo": "l"}],
-                        "groups": [
-                            {
-                                "id": 1,
-                                "name": "g",
-                                "course_name": "c",
-                                "course_description": "d",
-                                "department_id": 1,
-                            }
-                        ],
-                    }
-                ]
-            }
-        },
-    )
-    client.post("/_mock/reset")
+    one_account(client, "array-key", {"v1_bulk_response": "array"}, course=True)
     body = {"credentials": [credential(group=1)]}
     response = client.post(V1, json=body, headers={"Authorization": "Token array-key"})
     assert response.status_code == 200
@@ -140,24 +135,7 @@ def test_v2_over_30_and_empty(client) -> None:
 
 
 def test_v2_errors_section_style_on_request(client) -> None:
-    client.post(
-        "/_mock/fixtures",
-        json={
-            "accredible": {
-                "accounts": [
-                    {
-                        "id": "styled",
-                        "credits": 5,
-                        "v2_error_key": "error",
-                        "api_keys": [{"key": "styled-key"}],
-                        "departments": [{"id": 1, "name": "D", "url": "u", "logo": "l"}],
-                        "groups": [{"id": 1, "name": "g", "department_id": 1}],
-                    }
-                ]
-            }
-        },
-    )
-    client.post("/_mock/reset")
+    one_account(client, "styled-key", {"v2_error_key": "error"}, course=False)
     items = [{"recipient": {"name": "", "email": "x@example.com"}, "group_id": 1}]
     response = client.post(
         V2, json={"credentials": items}, headers={"Authorization": "Token styled-key"}

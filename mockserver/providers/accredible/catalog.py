@@ -13,13 +13,13 @@ import uuid
 from typing import Any
 
 from mockserver.core.clock import Clock, utc_iso
-from mockserver.core.errors import ApiError, ValidationFailed
+from mockserver.core.errors import ValidationFailed
 from mockserver.core.store import Conflict, Store, Transaction
 from mockserver.providers.accredible import errors
 from mockserver.providers.accredible.accounts import Account, Caller
 from mockserver.providers.accredible.paging import subset
 from mockserver.providers.accredible.records import bump_sequence, int_id, next_ids
-from mockserver.providers.accredible.schemas import INVALID, GroupSchema, load, parse_date
+from mockserver.providers.accredible.schemas import INVALID, GroupSchema, date_param, load
 
 TAKEN = "has already been taken"
 OTHER_DEPARTMENT = "You do not have access to this department"
@@ -211,8 +211,8 @@ class Catalog:
 
     def groups_matching(self, caller: Caller, filters: dict[str, Any]) -> list[dict[str, Any]]:
         found = []
-        start = _date_filter(filters, "start_updated_date", parse_date)
-        end = _date_filter(filters, "end_updated_date", parse_date)
+        start = date_param(filters, "start_updated_date")
+        end = date_param(filters, "end_updated_date")
         for group in self.list(caller, "group"):
             if filters.get("name") and filters["name"] != group.get("name"):
                 continue
@@ -270,16 +270,6 @@ class Catalog:
 def _int_text(raw: Any) -> str | None:
     value = int_id(raw)
     return str(value) if value is not None else None
-
-
-def _date_filter(filters: dict[str, Any], name: str, parse: Any) -> str | None:
-    raw = filters.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return parse(str(raw)).isoformat()
-    except ValueError as exc:
-        raise ApiError(400, "bad_request", f"{name} must be a date (YYYY-MM-DD)") from exc
 
 
 def _taken(kind: str) -> ValidationFailed:

@@ -3,17 +3,13 @@ data exports at once."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify
 
 from mockserver.core.errors import ApiError
+from mockserver.core.http import optional_json_object
 from mockserver.core.ratelimit import Quota
 from mockserver.providers.accredible.accounts import Account
 from mockserver.providers.accredible.web import model
-
-
-def _body() -> dict:
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
 
 
 def _account(tenant: str | None) -> Account:
@@ -42,7 +38,7 @@ def build_control_blueprint() -> Blueprint:
     @bp.post("/credits")
     def set_credits() -> Response:
         """`{"tenant": "accredible:demo-academy", "balance": 20}` (tenant: first account)."""
-        data = _body()
+        data = optional_json_object()
         balance = data.get("balance")
         if isinstance(balance, bool) or not isinstance(balance, int) or balance < 0:
             raise ApiError(422, "invalid", "balance must be a non-negative integer")
@@ -63,7 +59,7 @@ def build_control_blueprint() -> Blueprint:
     def set_rate_limit() -> Response:
         """`{"limit": 5, "window_seconds": 60, "period_seconds": 30, "scope": "all"}`; the
         counts start again."""
-        data = _body()
+        data = optional_json_object()
         try:
             quota = Quota(
                 int(data["limit"]),

@@ -3,16 +3,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint
 
-from mockserver.core.errors import ApiError
 from mockserver.providers.accredible import (
-    errors,
     routes_account,
     routes_credentials,
     routes_public,
 )
-from mockserver.providers.accredible.web import model
+from mockserver.providers.accredible.web import enforce, model
 
 
 def build_blueprint() -> Blueprint:
@@ -20,14 +18,7 @@ def build_blueprint() -> Blueprint:
 
     @bp.before_request
     def rate_limit() -> None:
-        verdict = model().limiter.hit(request.remote_addr or "unknown")
-        if not verdict.allowed:
-            raise ApiError(
-                429,
-                "too_many_requests",
-                errors.RETRY_LATER,
-                headers={"Retry-After": str(verdict.retry_after)},
-            )
+        enforce(model().limiter)
 
     routes_credentials.register(bp)
     routes_account.register(bp)

@@ -31,8 +31,8 @@ from mockserver.providers.accredible.schemas import (
     GroupSearchSchema,
     SsoLinkSchema,
     TeamMemberSchema,
+    date_param,
     load,
-    parse_date,
     search_filters,
     wrapped,
 )
@@ -424,7 +424,7 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
     def analytics() -> Response:
         who = caller()
         source = params()
-        start, end = _day(source, "start_date"), _day(source, "end_date")
+        start, end = date_param(source, "start_date"), date_param(source, "end_date")
         events = []
         for doc in model().credentials.all_for(who):
             if source.get("group_id") and str(doc.get("group_id")) != str(source["group_id"]):
@@ -579,18 +579,6 @@ def _collection_matches(doc: dict[str, Any], query: dict[str, Any]) -> bool:
     if isinstance(query.get("public"), bool) and bool(doc.get("public")) != query["public"]:
         return False
     return True
-
-
-def _day(source: dict[str, Any], name: str) -> str | None:
-    raw = source.get(name)
-    if not raw:
-        return None
-    try:
-        return parse_date(
-            str(raw).replace("/", "-") if str(raw)[4:5] == "/" else str(raw)
-        ).isoformat()
-    except ValueError as exc:
-        raise ApiError(400, "bad_request", f"{name} must be a date (YYYY-MM-DD)") from exc
 
 
 def _check_departments(who: Caller, permissions: list[dict[str, Any]]) -> None:

@@ -16,6 +16,7 @@ from mockserver.providers.accredible.web import (
     body,
     caller,
     credential_body,
+    enforce,
     links,
     model,
     ok,
@@ -84,14 +85,7 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
 
     @bp.post("/v1/credentials/search")
     def search_v1() -> Response:
-        verdict = model().search_v1_limiter.hit(request.remote_addr or "unknown")
-        if not verdict.allowed:
-            raise ApiError(
-                429,
-                "too_many_requests",
-                errors.RETRY_LATER,
-                headers={"Retry-After": str(verdict.retry_after)},
-            )
+        enforce(model().search_v1_limiter)
         who = caller()
         source = search_filters(CredentialSearchSchema, body())
         found = search.v1_filter(model().credentials.all_for(who), source)

@@ -13,7 +13,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from mockserver.core.errors import ValidationFailed, flatten_marshmallow
+from mockserver.core.errors import ApiError, ValidationFailed, flatten_marshmallow
 
 BLANK = "can't be blank"
 INVALID = "is invalid"
@@ -73,6 +73,20 @@ def parse_date(value: str) -> date:
         day, month, year = text.split("/")
         return date(int(year), int(month), int(day))
     raise ValueError(text)
+
+
+def date_param(source: dict[str, Any], name: str) -> str | None:
+    """A date filter of a list or search as YYYY-MM-DD; 400 when it is not a date."""
+    raw = source.get(name)
+    if raw in (None, ""):
+        return None
+    text = str(raw)
+    if re.match(r"^\d{4}/\d{2}/\d{2}$", text):  # analytics' deprecated YYYY/MM/DD
+        text = text.replace("/", "-")
+    try:
+        return parse_date(text).isoformat()
+    except ValueError as exc:
+        raise ApiError(400, "bad_request", f"{name} must be a date (YYYY-MM-DD)") from exc
 
 
 class DateText(fields.Field):
@@ -363,7 +377,14 @@ class SsoLinkSchema(Base):
     redirect_to = _str()
 
 
-class CredentialSearchSchema(Base):
+class Paged(Base):
+    """Page fields every v1 search takes (checked as numbers by `paging.positive_int`)."""
+
+    page_size = Scalar(allow_none=True)
+    page = Scalar(allow_none=True)
+
+
+class CredentialSearchSchema(Paged):
     """The v1 credential filters (POST /v1/credentials/search, GET /v1/all_credentials)."""
 
     group_id = Identifier(allow_none=True)
@@ -384,40 +405,30 @@ class CredentialSearchSchema(Base):
     end_date = _str()
     start_updated_date = _str()
     end_updated_date = _str()
-    page_size = Scalar(allow_none=True)
-    page = Scalar(allow_none=True)
 
 
-class GroupSearchSchema(Base):
+class GroupSearchSchema(Paged):
     name = _str()
     course_name = _str()
     meta_data = _dict()
     start_updated_date = _str()
     end_updated_date = _str()
-    page_size = Scalar(allow_none=True)
-    page = Scalar(allow_none=True)
 
 
-class DesignSearchSchema(Base):
+class DesignSearchSchema(Paged):
     kind = _str()
     meta_data = _dict()
-    page_size = Scalar(allow_none=True)
-    page = Scalar(allow_none=True)
 
 
-class DepartmentSearchSchema(Base):
+class DepartmentSearchSchema(Paged):
     name = _str()
     meta_data = _dict()
-    page_size = Scalar(allow_none=True)
-    page = Scalar(allow_none=True)
 
 
-class AttributeKeySearchSchema(Base):
+class AttributeKeySearchSchema(Paged):
     name = _str()
     kind = _str()
     department_id = Identifier(allow_none=True)
-    page_size = Scalar(allow_none=True)
-    page = Scalar(allow_none=True)
 
 
 class CollectionQuerySchema(Base):

@@ -15,10 +15,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from mockserver.core.errors import ApiError
 from mockserver.providers.accredible.errors import SearchQueryInvalid
 from mockserver.providers.accredible.paging import subset
-from mockserver.providers.accredible.schemas import parse_date
+from mockserver.providers.accredible.schemas import date_param
 
 MAX_WINDOW = 10_000
 _KEY = re.compile(r"^([a-z_.]+)(?:\[(eq|in|lt|gt|lte|gte)\])?$")
@@ -58,21 +57,11 @@ SORTABLE = {
 }
 
 
-def _date_param(source: dict[str, Any], name: str) -> str | None:
-    raw = source.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return parse_date(str(raw)).isoformat()
-    except ValueError as exc:
-        raise ApiError(400, "bad_request", f"{name} must be a date (YYYY-MM-DD)") from exc
-
-
 def v1_filter(docs: list[dict[str, Any]], source: dict[str, Any]) -> list[dict[str, Any]]:
     """The filters of GET /v1/all_credentials and POST /v1/credentials/search."""
-    start, end = _date_param(source, "start_date"), _date_param(source, "end_date")
-    start_u = _date_param(source, "start_updated_date")
-    end_u = _date_param(source, "end_updated_date")
+    start, end = date_param(source, "start_date"), date_param(source, "end_date")
+    start_u = date_param(source, "start_updated_date")
+    end_u = date_param(source, "end_updated_date")
     exact = {
         "group_id": lambda d: str(d.get("group_id")),
         "email": lambda d: str(_recipient("email")(d) or "").lower(),

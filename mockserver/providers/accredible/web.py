@@ -6,8 +6,10 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request
 
+from mockserver.core.errors import ApiError
 from mockserver.core.http import json_object_body, provider_base
-from mockserver.providers.accredible import presenters
+from mockserver.core.ratelimit import RateLimiter
+from mockserver.providers.accredible import errors, presenters
 from mockserver.providers.accredible.accounts import Caller
 from mockserver.providers.accredible.links import Links
 from mockserver.providers.accredible.models import AccredibleModel
@@ -21,6 +23,18 @@ def model() -> AccredibleModel:
 
 def caller() -> Caller:
     return model().accounts.authenticate()
+
+
+def enforce(limiter: RateLimiter) -> None:
+    """Count this request against a per-address quota; 429 (rack-attack's answer) beyond it."""
+    verdict = limiter.hit(request.remote_addr or "unknown")
+    if not verdict.allowed:
+        raise ApiError(
+            429,
+            "too_many_requests",
+            errors.RETRY_LATER,
+            headers={"Retry-After": str(verdict.retry_after)},
+        )
 
 
 def links() -> Links:

@@ -6,20 +6,16 @@ from __future__ import annotations
 import secrets
 import uuid
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify
 
 from mockserver.core.errors import ApiError
+from mockserver.core.http import optional_json_object
 from mockserver.providers.vec.accounts import Institution
 from mockserver.providers.vec.models import VecModel
 
 
 def _model() -> VecModel:
     return current_app.extensions["mockserver"].providers["vec"].model
-
-
-def _body() -> dict:
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
 
 
 def _institution(tenant: str | None) -> Institution:
@@ -53,7 +49,7 @@ def build_control_blueprint() -> Blueprint:
     @blueprint.post("/processing")
     def set_processing() -> Response:
         """{"tenant"?, "processing_seconds"?, "fail_next"?, "fail_emails"?}"""
-        data = _body()
+        data = optional_json_object()
         institution = _institution(data.get("tenant"))
         try:
             if "processing_seconds" in data:
@@ -69,7 +65,7 @@ def build_control_blueprint() -> Blueprint:
     @blueprint.put("/webhook")
     def set_webhook() -> Response:
         """{"tenant"?, "url", "secret"?}: the endpoint VEC delivers events to (dashboard)."""
-        data = _body()
+        data = optional_json_object()
         institution = _institution(data.get("tenant"))
         if data.get("url") is None:
             institution.webhook = None
@@ -83,7 +79,7 @@ def build_control_blueprint() -> Blueprint:
 
     @blueprint.post("/batches/<batch_id>/approve")
     def approve(batch_id: str) -> Response:
-        institution = _institution(_body().get("tenant"))
+        institution = _institution(optional_json_object().get("tenant"))
         return jsonify(_model().batches.approve(institution.tenant, batch_id))
 
     @blueprint.post("/process")
