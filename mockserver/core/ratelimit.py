@@ -4,9 +4,12 @@ Providers state their limits as "N requests per window, counted in P-second peri
 (Accredible: 2000 per 5 minutes in 30-second periods; Springest: 30 certificate posts per
 minute). A window is the last `window // period` periods, the current one included.
 
-Why not a library such as `limits`: its storages read the wall clock, and the sandbox's limits
-must follow the server clock so that QA can freeze it, or jump past a window, and see the quota
-reset at once. The counting itself is a handful of lines.
+Why not a library: `limits` (behind Flask-Limiter) reads the wall clock, and the sandbox's
+limits must follow the server clock so that QA can freeze it, or jump past a window, and see
+the quota reset at once. `pyrate-limiter` takes a custom clock, but it keeps a sliding log of
+every request rather than counts per period, so its answers differ from the documented
+"counted in 30-second periods" at window edges, and it runs a leak thread per bucket. The
+counting itself is a handful of lines.
 """
 
 from __future__ import annotations
