@@ -108,3 +108,24 @@ def test_v1_search_has_its_stricter_limit(client) -> None:
         client.post(f"{BASE}/v2/credentials/search", json={"query": {}}, headers=AUTH).status_code
         == 200
     )
+
+
+def test_another_account_never_sees_the_data(client) -> None:
+    from tests.accredible.helpers import SANDBOX
+
+    made = create(client, credential(id="MINE-1")).get_json()["credential"]
+    for path in (
+        f"/v1/credentials/{made['id']}",
+        "/v1/credentials/MINE-1",
+        f"/v1/credentials/{made['encoded_id']}",
+        f"/v1/issuer/groups/{BOOTCAMP}",
+        "/v1/designs/501",
+        "/v1/departments/201",
+    ):
+        response = client.get(f"{BASE}{path}", headers=SANDBOX)
+        assert response.status_code == 404, path
+        assert response.get_json() == {"errors": "Doesn't exist"}
+    listed = client.get(f"{BASE}/v1/all_credentials", headers=SANDBOX).get_json()
+    assert listed["credentials"] == []
+    found = client.post(f"{BASE}/v2/credentials/search", json={"query": {}}, headers=SANDBOX)
+    assert found.get_json()["meta"]["count"] == 0

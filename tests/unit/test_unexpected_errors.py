@@ -10,6 +10,7 @@ def broken(runtime, monkeypatch):
 
     monkeypatch.setattr(runtime.providers["vec"].model.vault, "list", explode)
     monkeypatch.setattr(runtime.providers["seekpass"].model.submissions, "status_of", explode)
+    monkeypatch.setattr(runtime.providers["accredible"].model.credentials, "find", explode)
 
 
 def test_vec_answers_server_error(client, broken) -> None:
@@ -31,3 +32,11 @@ def test_seekpass_answers_its_oauth_style_envelope(client, broken) -> None:
     )
     assert response.status_code == 500
     assert response.get_json()["error"] == "internal_server_error"
+
+
+def test_accredible_answers_its_documented_500(client, broken) -> None:
+    response = client.get(
+        "/accredible/v1/credentials/1", headers={"Authorization": "Token token=accredible-demo-key"}
+    )
+    assert response.status_code == 500
+    assert response.get_json() == {"errors": "Internal server error"}
