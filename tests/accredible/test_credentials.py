@@ -264,3 +264,26 @@ def test_evidence_items_and_references_lifecycle(client) -> None:
     shown = client.get(base, headers=AUTH).get_json()["credential"]
     assert [r["id"] for r in shown["references"]] == [ref_id] and shown["evidence_items"] == []
     assert client.delete(f"{base}/references/{ref_id}", headers=AUTH).status_code == 200
+
+
+def test_moving_a_credential_to_another_group(client) -> None:
+    made = create(client, credential(email="mover@example.com")).get_json()["credential"]
+    moved = client.put(
+        f"{BASE}/v1/credentials/{made['id']}",
+        headers=AUTH,
+        json={"credential": {"group_id": "open-workshop"}},
+    )
+    assert moved.status_code == 200
+    assert moved.get_json()["credential"]["group_id"] == WORKSHOP
+    # The old group's duplicate rule no longer holds the email.
+    assert create(client, credential(email="mover@example.com")).status_code == 200
+    bad = client.put(
+        f"{BASE}/v1/credentials/{made['id']}", headers=AUTH, json={"credential": {"group_id": 777}}
+    )
+    assert bad.get_json() == {"errors": "Invalid Group"}
+    back = client.put(
+        f"{BASE}/v1/credentials/{made['id']}",
+        headers=AUTH,
+        json={"credential": {"group_id": INTRO}},
+    )
+    assert back.status_code == 422  # the email is taken in that group now

@@ -317,6 +317,9 @@ class CredentialService:
         current = self.find(caller, raw_id)
         data = load(CredentialSchema, raw, partial=True)
         tenant = caller.tenant
+        if data.get("group_id") is not None or data.get("group_name"):
+            # Resolved before the transaction: the lookup reads the store on its own.
+            data["_new_group"] = self._group(caller, data.get("group_id"), data.get("group_name"))
         try:
             with self.store.transaction() as tx:
                 doc = tx.get(tenant, "credential", str(current["id"]))
@@ -348,6 +351,9 @@ class CredentialService:
             if holder and holder[1] == record_id:
                 tx.release(tenant, scope, old_email)
             tx.claim(tenant, scope, new_email, "credential", record_id)
+        new_group = data.pop("_new_group", None)
+        if new_group is not None:
+            self._move_to_group(tx, caller, doc, new_group)
         for key in ("group_id", "group_name", "id"):
             data.pop(key, None)
         for key in ("evidence_items", "references"):
@@ -369,6 +375,27 @@ class CredentialService:
                 raise ValidationFailed({key: [BLANK]})
             doc[key] = value
         doc["updated_at"] = utc_iso(now)
+
+    def _move_to_group(
+        self, tx: Transaction, caller: Caller, doc: dict[str, Any], group: dict[str, Any]
+    ) -> None:
+        """A credential named into another group takes that group's duplicate rule along."""
+        if group["id"] == doc["group_id"]:
+            return
+        tenant, record_id = caller.tenant, str(doc["id"])
+        email = (doc["recipient"].get("email") or "").lower()
+        old_scope = f"recipient:{doc['group_id']}"
+        holder = tx.holder(tenant, old_scope, email)
+        if holder and holder[1] == record_id:
+            tx.release(tenant, old_scope, email)
+        if not group.get("allow_duplicate_credentials"):
+            tx.claim(tenant, f"recipient:{group['id']}", email, "credential", record_id)
+        doc.update(
+            group_id=group["id"],
+            group_name=group.get("name"),
+            group_snapshot=_group_snapshot(group),
+            department_id=group.get("department_id"),
+        )
 
     def delete(self, caller: Caller, raw_id: str) -> dict[str, Any]:
         doc = self.find(caller, raw_id)

@@ -209,13 +209,11 @@ def v2_search(docs: list[dict[str, Any]], body: dict[str, Any]) -> tuple[list[di
     matched.sort(key=key, reverse=descending)
     if after is not None:
         mark = (str(after[0]), int(after[1]) if str(after[1]).isdigit() else 0)
-        matched_after = [d for d in matched if (key(d) < mark if descending else key(d) > mark)]
-        window = matched_after[:size]
+        rest = [d for d in matched if (key(d) < mark if descending else key(d) > mark)]
         start = 0
     else:
-        window = matched[start : start + size]
-    more = len(window) == size and (
-        matched.index(window[-1]) + 1 < len(matched) if window else False
-    )
+        rest = matched[start:]
+    window = rest[:size]
+    more = len(rest) > size
     cursor = _encode_cursor(list(key(window[-1]))) if window and more else None
     return window, {"count": len(matched), "from": start, "size": size, "cursor": cursor}
