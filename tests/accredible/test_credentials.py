@@ -287,3 +287,27 @@ def test_moving_a_credential_to_another_group(client) -> None:
         json={"credential": {"group_id": INTRO}},
     )
     assert back.status_code == 422  # the email is taken in that group now
+
+
+def test_group_privacy_setting_wins_over_the_department(client) -> None:
+    group = client.post(
+        f"{BASE}/v1/issuer/groups",
+        headers=AUTH,
+        json={
+            "group": {
+                "name": "open-online",
+                "course_name": "Open",
+                "course_description": "Public",
+                "department_id": 202,
+                "generate_private_credential": False,
+            }
+        },
+    ).get_json()["group"]
+    made = create(client, credential(group=group["id"])).get_json()["credential"]
+    assert made["private"] is False and "?key=" not in made["url"]
+    assert (
+        create(client, credential(email="x@example.com", group=BOOTCAMP)).get_json()["credential"][
+            "private"
+        ]
+        is True
+    )
