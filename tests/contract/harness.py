@@ -84,7 +84,11 @@ def negative_auth_header(case: object) -> bool:
     """Whether the negative part of a case is its Authorization header: the test sends a valid
     key in its place (the credential is the test's, not the generator's), so the refusal the
     negative-data check looks for cannot happen."""
+    return negative_in(case, ParameterLocation.HEADER)
+
+
+def negative_in(case: object, location: ParameterLocation) -> bool:
     meta = getattr(case, "_meta", None)
     components = getattr(meta, "components", None) or {}
-    info = components.get(ParameterLocation.HEADER)
+    info = components.get(location)
     return info is not None and info.mode == GenerationMode.NEGATIVE

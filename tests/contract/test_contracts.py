@@ -9,7 +9,7 @@ from openapi_spec_validator import validate
 from mockserver.core.contracts import compare, contract_path, served_operations
 
 
-@pytest.mark.parametrize("provider", ["accredible", "seekpass", "vec"])
+@pytest.mark.parametrize("provider", ["accredible", "seekpass", "springest", "vec"])
 def test_contract_is_valid_openapi_31(provider: str) -> None:
     document = yaml.safe_load(contract_path(provider).read_text(encoding="utf-8"))
     assert document["openapi"].startswith("3.1")
@@ -17,7 +17,7 @@ def test_contract_is_valid_openapi_31(provider: str) -> None:
 
 
 def test_every_contract_operation_is_served_and_every_route_is_described(app, runtime) -> None:
-    assert set(runtime.providers) == {"accredible", "seekpass", "vec"}
+    assert set(runtime.providers) == {"accredible", "seekpass", "springest", "vec"}
     for name, provider in runtime.providers.items():
         missing, extra = compare(app, name, provider.prefix)
         assert not missing, f"{name}: described but not served: {sorted(missing)}"

@@ -10,6 +10,7 @@ def test_health_names_providers_store_and_storage(client) -> None:
         "seekpass": "/seekpass",
         "vec": "/vec",
         "accredible": "/accredible",
+        "springest": "/springest",
     }
     assert body["store"] == "sqlite"
     assert body["object_storage"] == "embedded moto"
@@ -23,15 +24,18 @@ def test_reset_forgets_state_uploads_and_clock_changes(client) -> None:
     assert response.status_code == 200
     assert response.get_json()["took_ms"] < 1000
     # Only what fixtures put in the store is left: Accredible's seeded groups, designs,
-    # departments, credit balances and id sequences; nothing any request made.
+    # departments, credit balances and id sequences, Springest's certifications; nothing any
+    # request made.
     left = client.get("/_mock/state").get_json()["records"]
-    assert {record["tenant"].split(":")[0] for record in left} == {"accredible"}
+    assert {record["tenant"].split(":")[0] for record in left} == {"accredible", "springest"}
     assert {record["kind"] for record in left} <= {
         "account",
         "department",
         "design",
         "group",
         "sequence",
+        "certification",
+        "partner",
     }
     assert client.get("/_mock/uploads").get_json()["count"] == 0
     assert abs(client.get("/_mock/clock").get_json()["offset_seconds"]) < 5

@@ -1,14 +1,14 @@
 """Per-tenant records of every Accredible resource kind, over the shared store.
 
-Accredible's ids are integers; each tenant has its own sequence per kind, advanced inside the
-transaction that creates the record, so ids stay unique under concurrency and after a restart on
-the same data directory.
+Accredible's ids are integers; each tenant has its own sequence per kind (`core/sequences`),
+starting where the table below says so that ids of different kinds are easy to tell apart.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from mockserver.core import sequences
 from mockserver.core.store import Store, Transaction
 
 # Where each kind's ids start, so that ids of different kinds are easy to tell apart.
@@ -27,19 +27,12 @@ FIRST_ID = {
 
 def next_ids(tx: Transaction, tenant: str, kind: str, count: int = 1) -> list[int]:
     """Reserve `count` consecutive ids of a kind for a tenant."""
-    if count <= 0:
-        return []
-    sequence = tx.get(tenant, "sequence", kind) or {"next": FIRST_ID.get(kind, 1)}
-    first = int(sequence["next"])
-    tx.put(tenant, "sequence", kind, {"next": first + count})
-    return list(range(first, first + count))
+    return sequences.next_ids(tx, tenant, kind, count, FIRST_ID.get(kind, 1))
 
 
 def bump_sequence(tx: Transaction, tenant: str, kind: str, used: int) -> None:
     """Keep the sequence past an id taken from the fixtures."""
-    sequence = tx.get(tenant, "sequence", kind) or {"next": FIRST_ID.get(kind, 1)}
-    if used >= int(sequence["next"]):
-        tx.put(tenant, "sequence", kind, {"next": used + 1})
+    sequences.bump(tx, tenant, kind, used, FIRST_ID.get(kind, 1))
 
 
 def int_id(raw: Any) -> int | None:

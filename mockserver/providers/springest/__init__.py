@@ -1,0 +1,51 @@
+"""Springest API (certificates and certifications), mounted at /springest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.core.provider import Provider
+from mockserver.core.runtime import Runtime
+from mockserver.providers.springest import errors
+from mockserver.providers.springest.control import build_control_blueprint
+from mockserver.providers.springest.models import SpringestModel
+from mockserver.providers.springest.routes import build_blueprint
+
+
+class Springest(Provider):
+    name = "springest"
+    title = "Springest"
+    order = 40
+    build_blueprint = staticmethod(build_blueprint)
+    build_control_blueprint = staticmethod(build_control_blueprint)
+    render = staticmethod(errors.render)
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__(runtime)
+        self.model = SpringestModel(runtime.store, runtime.clock, runtime.storage)
+
+    def tenants(self) -> list[dict[str, Any]]:
+        listed = []
+        for partner in self.model.accounts.partners.values():
+            keys = [
+                {"api_key": key, "kind": kind, "certifications": sorted(allowed)}
+                for key, (tenant, kind, allowed) in self.model.accounts.keys.items()
+                if tenant == partner.tenant
+            ]
+            summary = "; ".join(
+                f"api_key={k['api_key']} ({k['kind']}"
+                + (f": {', '.join(map(str, k['certifications']))})" if k["certifications"] else ")")
+                for k in keys
+            )
+            listed.append(
+                {
+                    "tenant": partner.tenant,
+                    "name": partner.name,
+                    "api_keys": keys,
+                    "summary": summary,
+                }
+            )
+        return listed
+
+
+PROVIDER = Springest

@@ -1,0 +1,189 @@
+"""Certificates: posted for an employee and a certification, stored at once, visible to GET
+only once Springest has verified the certification; certifications and their verification.
+
+The post quota (30 a minute per key) is taken just before a certificate is stored, so a refused
+post is neither stored nor counted, and every post that was answered 200 is kept.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from mockserver.core.clock import Clock, utc_iso
+from mockserver.core.errors import ApiError, ValidationFailed
+from mockserver.core.filetypes import sniff
+from mockserver.core.ratelimit import RateLimiter
+from mockserver.core.sequences import next_ids
+from mockserver.core.storage import ObjectStorage
+from mockserver.core.store import Store
+from mockserver.providers.springest import errors
+from mockserver.providers.springest.accounts import Caller, Partner
+from mockserver.providers.springest.schemas import NOT_DATE, REQUIRED
+
+ACCEPTED_TYPES = ("application/pdf", "image/jpeg", "image/png")
+MAX_FILE_BYTES = 20 * 1024 * 1024
+_BASE64_ALPHABET = frozenset(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\r\n"
+)
+
+
+def looks_like_base64(content: bytes) -> bool:
+    """Text made only of the base64 alphabet (a PDF sent as base64 starts "JVBER")."""
+    sample = content[:4096].strip()
+    return bool(sample) and all(byte in _BASE64_ALPHABET for byte in sample)
+
+
+class CertificateService:
+    def __init__(
+        self, store: Store, clock: Clock, storage: ObjectStorage, post_limiter: RateLimiter
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.storage = storage
+        self.post_limiter = post_limiter
+
+    # ---- certifications ---------------------------------------------------------------------
+
+    def seed(self, partner: Partner) -> None:
+        with self.store.transaction() as tx:
+            if tx.get(partner.tenant, "partner", "seeded") is not None:
+                return
+            for entry in partner.fixtures.get("certifications", []):
+                doc = {
+                    "id": int(entry["id"]),
+                    "name": entry.get("name"),
+                    "description": entry.get("description"),
+                    "requires_valid_until": bool(entry.get("requires_valid_until", False)),
+                    "verified": bool(entry.get("verified", False)),
+                }
+                tx.put(partner.tenant, "certification", str(doc["id"]), doc)
+            tx.put(partner.tenant, "partner", "seeded", {"seeded": True})
+
+    def certification(self, tenant: str, certification_id: int) -> dict[str, Any] | None:
+        return self.store.get(tenant, "certification", str(certification_id))
+
+    def certifications(self, tenant: str) -> list[dict[str, Any]]:
+        return sorted(self.store.list(tenant, "certification"), key=lambda c: c["id"])
+
+    def set_verified(self, tenant: str, certification_id: int, verified: bool) -> dict[str, Any]:
+        with self.store.transaction() as tx:
+            doc = tx.get(tenant, "certification", str(certification_id))
+            if doc is None:
+                raise ApiError(404, "not_found", f"no certification {certification_id}")
+            doc["verified"] = verified
+            doc["verified_at"] = utc_iso(self.clock.now()) if verified else None
+            tx.put(tenant, "certification", str(certification_id), doc)
+        return doc
+
+    # ---- certificates -----------------------------------------------------------------------
+
+    def post(
+        self, caller: Caller, data: dict[str, Any], filename: str, content: bytes
+    ) -> dict[str, Any]:
+        certification_id = data["certification_id"]
+        if not caller.may_use(certification_id):
+            raise errors.forbidden()
+        certification = self.certification(caller.tenant, certification_id)
+        if certification is None:
+            raise errors.forbidden()  # not configured for this partner at all
+        if certification["requires_valid_until"] and not data.get("valid_until"):
+            raise ValidationFailed({"valid_until": [REQUIRED]}, status=400)
+        content_type = self._check_file(content)
+        verdict = self.post_limiter.hit(caller.key, count_refused=False)
+        if not verdict.allowed:
+            raise errors.bad_request(
+                "Bad Request: at most 30 certificates can be posted per minute"
+            )
+        return self._store(caller, data, certification, filename, content, content_type)
+
+    @staticmethod
+    def _check_file(content: bytes) -> str:
+        if not content:
+            raise ValidationFailed({"file": [REQUIRED]}, status=400)
+        if len(content) > MAX_FILE_BYTES:
+            raise ValidationFailed({"file": ["is too large (at most 20 MB)"]}, status=400)
+        kind = sniff(content[:16])
+        if kind is None and looks_like_base64(content):
+            raise ValidationFailed(
+                {"file": ["cannot be decoded: send the file itself, base64 is not allowed"]},
+                status=400,
+            )
+        if kind not in ACCEPTED_TYPES:
+            raise ValidationFailed(
+                {"file": ["must be a PDF (preferred), JPEG or PNG file"]}, status=400
+            )
+        return kind
+
+    def _store(
+        self,
+        caller: Caller,
+        data: dict[str, Any],
+        certification: dict[str, Any],
+        filename: str,
+        content: bytes,
+        content_type: str,
+    ) -> dict[str, Any]:
+        user = caller.partner.users.get(data["email"].lower(), {})
+        with self.store.transaction() as tx:
+            certificate_id = next_ids(tx, caller.tenant, "certificate")[0]
+            key = f"{caller.tenant}/springest/certificates/{certificate_id}"
+            doc = {
+                "id": certificate_id,
+                "certification_id": certification["id"],
+                "name": certification.get("name"),
+                "description": certification.get("description"),
+                "email": data["email"],
+                "external_id": user.get("external_id"),
+                "valid_from": data["valid_from"],
+                "valid_until": data.get("valid_until"),
+                "conversion_id": data.get("conversion_id"),
+                "created_at": utc_iso(self.clock.now()),
+                "api_key": caller.key,
+                "file": {
+                    "key": key,
+                    "filename": filename,
+                    "content_type": content_type,
+                    "size": len(content),
+                },
+            }
+            tx.insert(caller.tenant, "certificate", str(certificate_id), doc)
+        self.storage.put(key, content, content_type)
+        return doc
+
+    def visible(self, caller: Caller, filters: dict[str, str]) -> list[dict[str, Any]]:
+        """Certificates of verified certifications this key may see, filtered."""
+        wanted_certification = filters.get("certification_id") or None
+        if wanted_certification is not None:
+            if not wanted_certification.isdigit():
+                raise ValidationFailed({"certification_id": ["must be an integer"]}, status=400)
+            if not caller.may_use(int(wanted_certification)):
+                raise errors.forbidden()
+        created_from = filters.get("created_from") or None
+        if created_from is not None:
+            try:
+                created_from = date.fromisoformat(created_from).isoformat()
+            except ValueError as exc:
+                raise ValidationFailed({"created_from": [NOT_DATE]}, status=400) from exc
+        email = (filters.get("email") or "").lower()
+        verified = {c["id"] for c in self.certifications(caller.tenant) if c.get("verified")}
+        found = []
+        for doc in self.store.list(caller.tenant, "certificate"):
+            certification = doc["certification_id"]
+            if certification not in verified or not caller.may_use(certification):
+                continue
+            if wanted_certification is not None and certification != int(wanted_certification):
+                continue
+            if email and doc["email"].lower() != email:
+                continue
+            if created_from and doc["created_at"][:10] < created_from:
+                continue
+            found.append(doc)
+        return found
+
+    def status_of(self, doc: dict[str, Any]) -> str:
+        """`valid`, or `expired` once `valid_until` has passed on the server clock."""
+        until = doc.get("valid_until")
+        if until and until < self.clock.now().date().isoformat():
+            return "expired"
+        return "valid"

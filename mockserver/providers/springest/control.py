@@ -1,0 +1,85 @@
+"""Springest's part of the control plane: the Springest employee who verifies certifications,
+and the quotas."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+
+from mockserver.core.errors import ApiError
+from mockserver.core.http import optional_json_object
+from mockserver.core.ratelimit import Quota
+from mockserver.providers.springest.accounts import Partner
+from mockserver.providers.springest.routes import model
+
+
+def _partner(tenant: str | None) -> Partner:
+    partners = model().accounts.partners
+    if not partners:
+        raise ApiError(404, "not_found", "no Springest partners in the fixtures")
+    if tenant is None:
+        return next(iter(partners.values()))
+    if tenant not in partners:
+        raise ApiError(404, "not_found", f"no Springest partner {tenant}")
+    return partners[tenant]
+
+
+def build_control_blueprint() -> Blueprint:
+    bp = Blueprint("springest_control", __name__)
+
+    @bp.get("/certifications")
+    def certifications() -> Response:
+        service = model().certificates
+        return jsonify(
+            {
+                partner.tenant: service.certifications(partner.tenant)
+                for partner in model().accounts.partners.values()
+            }
+        )
+
+    def _set(certification_id: int, verified: bool) -> Response:
+        partner = _partner(optional_json_object().get("tenant"))
+        doc = model().certificates.set_verified(partner.tenant, certification_id, verified)
+        return jsonify({"tenant": partner.tenant, "certification": doc})
+
+    @bp.post("/certifications/<int:certification_id>/verify")
+    def verify(certification_id: int) -> Response:
+        """Play the Springest employee: `{"tenant"?}` (default: the first partner)."""
+        return _set(certification_id, True)
+
+    @bp.post("/certifications/<int:certification_id>/unverify")
+    def unverify(certification_id: int) -> Response:
+        return _set(certification_id, False)
+
+    @bp.get("/limits")
+    def limits() -> Response:
+        springest = model()
+        return jsonify(
+            {
+                "certificate_posts": springest.post_limiter.quota.describe(),
+                "requests": springest.request_limiter.quota.describe(),
+            }
+        )
+
+    @bp.post("/limits")
+    def set_limits() -> Response:
+        """`{"scope": "certificate_posts"|"requests", "limit", "window_seconds"?,
+        "period_seconds"?}`; the counts start again."""
+        data = optional_json_object()
+        springest = model()
+        limiter = (
+            springest.request_limiter if data.get("scope") == "requests" else springest.post_limiter
+        )
+        try:
+            quota = Quota(
+                int(data["limit"]),
+                float(data.get("window_seconds", limiter.quota.window_seconds)),
+                float(data.get("period_seconds", limiter.quota.period_seconds)),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ApiError(422, "invalid", "limit (integer) is required") from exc
+        if quota.limit < 1 or quota.window_seconds <= 0 or quota.period_seconds <= 0:
+            raise ApiError(422, "invalid", "limit, window_seconds and period_seconds must be > 0")
+        limiter.configure(quota)
+        return jsonify(quota.describe())
+
+    return bp

@@ -1,0 +1,52 @@
+"""Springest's state and behaviour: partners, certifications, certificates, the two quotas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.core.clock import Clock
+from mockserver.core.ratelimit import Quota, RateLimiter
+from mockserver.core.storage import ObjectStorage
+from mockserver.core.store import Store
+from mockserver.providers.springest.accounts import Accounts
+from mockserver.providers.springest.certificates import CertificateService
+
+# 30 certificate posts a minute (sliding, in 1-second steps) and 4000 requests an hour per key.
+DEFAULT_POSTS = Quota(limit=30, window_seconds=60, period_seconds=1)
+DEFAULT_REQUESTS = Quota(limit=4000, window_seconds=3600, period_seconds=60)
+
+
+def _quota(data: Any, default: Quota) -> Quota:
+    if not isinstance(data, dict):
+        return default
+    return Quota(
+        limit=int(data.get("limit", default.limit)),
+        window_seconds=float(data.get("window_seconds", default.window_seconds)),
+        period_seconds=float(data.get("period_seconds", default.period_seconds)),
+    )
+
+
+class SpringestModel:
+    def __init__(self, store: Store, clock: Clock, storage: ObjectStorage) -> None:
+        self.store = store
+        self.clock = clock
+        self.accounts = Accounts()
+        self.post_limiter = RateLimiter(DEFAULT_POSTS, clock.timestamp)
+        self.request_limiter = RateLimiter(DEFAULT_REQUESTS, clock.timestamp)
+        self.certificates = CertificateService(store, clock, storage, self.post_limiter)
+
+    def load_fixtures(self, data: dict[str, Any], tenant_id: Any) -> None:
+        self.accounts.load(data, tenant_id)
+        limits = data.get("limits") or {}
+        self.post_limiter.configure(_quota(limits.get("certificate_posts"), DEFAULT_POSTS))
+        self.request_limiter.configure(_quota(limits.get("requests"), DEFAULT_REQUESTS))
+        self.seed()
+
+    def seed(self) -> None:
+        for partner in self.accounts.partners.values():
+            self.certificates.seed(partner)
+
+    def reload(self) -> None:
+        self.post_limiter.clear()
+        self.request_limiter.clear()
+        self.seed()

@@ -1,0 +1,89 @@
+"""Springest's certificate and certification paths, each with `.xml`, `.json` or no extension
+(JSON), all authenticated by `?api_key=`; thin views over the model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, Response, current_app, request
+
+from mockserver.core.errors import ValidationFailed
+from mockserver.providers.springest import errors, presenters
+from mockserver.providers.springest.accounts import CERTIFICATES, CERTIFICATIONS, Caller
+from mockserver.providers.springest.certificates import MAX_FILE_BYTES
+from mockserver.providers.springest.formats import respond
+from mockserver.providers.springest.models import SpringestModel
+from mockserver.providers.springest.schemas import REQUIRED, load_form
+
+SUFFIXES = ("", ".xml", ".json")
+MULTIPART_LIMIT = MAX_FILE_BYTES + 1024 * 1024
+TEXT_FILE = "cannot be decoded: send the file itself as a file part, base64 is not allowed"
+
+
+def model() -> SpringestModel:
+    return current_app.extensions["mockserver"].providers["springest"].model
+
+
+def _caller(kind: str) -> Caller:
+    """Authenticate, count the request against the hourly cap, check the key's kind."""
+    springest = model()
+    caller = springest.accounts.authenticate()
+    verdict = springest.request_limiter.hit(caller.key)
+    if not verdict.allowed:
+        raise errors.bad_request("Bad Request: at most 4000 requests per hour per API key")
+    caller.require(kind)
+    return caller
+
+
+def list_certificates() -> Response:
+    caller = _caller(CERTIFICATES)
+    service = model().certificates
+    found = service.visible(caller, request.args.to_dict())
+    return respond("certificates", [presenters.certificate(d, service.status_of(d)) for d in found])
+
+
+def post_certificate() -> Response:
+    caller = _caller(CERTIFICATES)
+    if request.mimetype != "multipart/form-data":
+        raise errors.bad_request("Bad Request: send the certificate as multipart/form-data")
+    request.max_content_length = MULTIPART_LIMIT
+    form = {k: v for k, v in request.form.items() if isinstance(k, str)}
+    upload = request.files.get("file")
+    problems: dict[str, list[str]] = {}
+    data: dict = {}
+    try:
+        data = load_form(form)
+    except ValidationFailed as failed:
+        problems.update(failed.errors)
+    if upload is None:
+        # A `file` sent as a text field is the base64 (or path) the documents rule out.
+        problems["file"] = [REQUIRED if "file" not in form else TEXT_FILE]
+    if problems:
+        raise ValidationFailed(problems, status=400)
+    content = upload.read(MAX_FILE_BYTES + 1)
+    service = model().certificates
+    doc = service.post(caller, data, upload.filename or "certificate", content)
+    return respond("certificate", presenters.certificate(doc, service.status_of(doc)))
+
+
+def list_certifications() -> Response:
+    caller = _caller(CERTIFICATIONS)
+    verified = [c for c in model().certificates.certifications(caller.tenant) if c["verified"]]
+    return respond("certifications", [presenters.certification(c) for c in verified])
+
+
+def build_blueprint() -> Blueprint:
+    bp = Blueprint("springest", __name__)
+    routes: list[tuple[str, str, Callable[[], Response]]] = [
+        ("/users/certificates", "GET", list_certificates),
+        ("/users/certificates", "POST", post_certificate),
+        ("/certificates", "POST", post_certificate),  # the older article's path
+        ("/certifications", "GET", list_certifications),
+    ]
+    for path, method, view in routes:
+        for suffix in SUFFIXES:
+            endpoint = (
+                f"{method.lower()}_{path.strip('/').replace('/', '_')}{suffix.replace('.', '_')}"
+            )
+            bp.add_url_rule(path + suffix, endpoint, view, methods=[method])
+    return bp
