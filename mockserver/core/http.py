@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app, request
 
 from mockserver.core.errors import ApiError, ValidationFailed
+from mockserver.core.ratelimit import RateLimiter, quota_from
 
+T = TypeVar("T")
 PROVIDER_ROOT_ENVIRON = "mockserver.provider_root"
 
 
@@ -44,6 +46,29 @@ def optional_json_object() -> dict[str, Any]:
     """A control-plane body: a JSON object, or `{}` for anything else (every field optional)."""
     data = request.get_json(silent=True)
     return data if isinstance(data, dict) else {}
+
+
+def choose_tenant(accounts: dict[str, T], tenant: str | None, what: str) -> T:
+    """A control-plane request's account: the one named by `tenant`, else the first."""
+    if not accounts:
+        raise ApiError(404, "not_found", f"no {what} in the fixtures")
+    if tenant is None:
+        return next(iter(accounts.values()))
+    if tenant not in accounts:
+        raise ApiError(404, "not_found", f"no {what} {tenant}")
+    return accounts[tenant]
+
+
+def configure_quota(limiter: RateLimiter, data: dict[str, Any]) -> dict[str, Any]:
+    """A control-plane change of a quota (`limit` required); its counts start again."""
+    if "limit" not in data:
+        raise ApiError(422, "invalid", "limit (integer) is required")
+    try:
+        quota = quota_from(data, limiter.quota)
+    except ValueError as exc:
+        raise ApiError(422, "invalid", str(exc)) from exc
+    limiter.configure(quota)
+    return quota.describe()
 
 
 def public_base() -> str:

@@ -19,6 +19,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,25 @@ class Quota:
             "window_seconds": self.window_seconds,
             "period_seconds": self.period_seconds,
         }
+
+
+def quota_from(data: Any, default: Quota) -> Quota:
+    """A quota from fixture or control-plane settings (`limit`, `window_seconds`,
+    `period_seconds`); fields left out keep the default's. ValueError when one is not a
+    positive number."""
+    if not isinstance(data, dict):
+        return default
+    try:
+        quota = Quota(
+            limit=int(data.get("limit", default.limit)),
+            window_seconds=float(data.get("window_seconds", default.window_seconds)),
+            period_seconds=float(data.get("period_seconds", default.period_seconds)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ValueError("limit, window_seconds and period_seconds must be numbers") from exc
+    if quota.limit < 1 or quota.window_seconds <= 0 or quota.period_seconds <= 0:
+        raise ValueError("limit, window_seconds and period_seconds must be > 0")
+    return quota
 
 
 @dataclass(frozen=True)

@@ -6,21 +6,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from mockserver.core.errors import ApiError
-from mockserver.core.http import optional_json_object
-from mockserver.core.ratelimit import Quota
+from mockserver.core.http import choose_tenant, configure_quota, optional_json_object
 from mockserver.providers.accredible.accounts import Account
 from mockserver.providers.accredible.web import model
 
 
 def _account(tenant: str | None) -> Account:
-    accounts = model().accounts.by_tenant
-    if not accounts:
-        raise ApiError(404, "not_found", "no Accredible accounts in the fixtures")
-    if tenant is None:
-        return next(iter(accounts.values()))
-    if tenant not in accounts:
-        raise ApiError(404, "not_found", f"no Accredible account {tenant}")
-    return accounts[tenant]
+    return choose_tenant(model().accounts.by_tenant, tenant, "Accredible account")
 
 
 def build_control_blueprint() -> Blueprint:
@@ -60,19 +52,8 @@ def build_control_blueprint() -> Blueprint:
         """`{"limit": 5, "window_seconds": 60, "period_seconds": 30, "scope": "all"}`; the
         counts start again."""
         data = optional_json_object()
-        try:
-            quota = Quota(
-                int(data["limit"]),
-                float(data.get("window_seconds", 300)),
-                float(data.get("period_seconds", 30)),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ApiError(422, "invalid", "limit (integer) is required") from exc
-        if quota.limit < 1 or quota.period_seconds <= 0 or quota.window_seconds <= 0:
-            raise ApiError(422, "invalid", "limit, window_seconds and period_seconds must be > 0")
         limiter = model().search_v1_limiter if data.get("scope") == "search_v1" else model().limiter
-        limiter.configure(quota)
-        return jsonify(quota.describe())
+        return jsonify(configure_quota(limiter, data))
 
     @bp.post("/exports/complete")
     def complete_exports() -> Response:

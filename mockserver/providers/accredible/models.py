@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.core.clock import Clock
-from mockserver.core.ratelimit import Quota, RateLimiter
+from mockserver.core.ratelimit import Quota, RateLimiter, quota_from
 from mockserver.core.storage import ObjectStorage
 from mockserver.core.store import Store
 from mockserver.providers.accredible.accounts import Accounts
@@ -16,16 +16,6 @@ from mockserver.providers.accredible.exports import Exports
 
 DEFAULT_LIMIT = Quota(limit=2000, window_seconds=300, period_seconds=30)
 DEFAULT_SEARCH_V1_LIMIT = Quota(limit=100, window_seconds=60, period_seconds=60)
-
-
-def _quota(data: Any, default: Quota) -> Quota:
-    if not isinstance(data, dict):
-        return default
-    return Quota(
-        limit=int(data.get("limit", default.limit)),
-        window_seconds=float(data.get("window_seconds", default.window_seconds)),
-        period_seconds=float(data.get("period_seconds", default.period_seconds)),
-    )
 
 
 class AccredibleModel:
@@ -45,9 +35,9 @@ class AccredibleModel:
     def load_fixtures(self, data: dict[str, Any], tenant_id: Any) -> None:
         self.fixtures = data
         self.accounts.load(data, tenant_id)
-        self.limiter.configure(_quota(data.get("rate_limit"), DEFAULT_LIMIT))
+        self.limiter.configure(quota_from(data.get("rate_limit"), DEFAULT_LIMIT))
         self.search_v1_limiter.configure(
-            _quota(data.get("search_v1_rate_limit"), DEFAULT_SEARCH_V1_LIMIT)
+            quota_from(data.get("search_v1_rate_limit"), DEFAULT_SEARCH_V1_LIMIT)
         )
         self.seed()
 

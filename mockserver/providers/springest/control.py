@@ -5,22 +5,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from mockserver.core.errors import ApiError
-from mockserver.core.http import optional_json_object
-from mockserver.core.ratelimit import Quota
+from mockserver.core.http import choose_tenant, configure_quota, optional_json_object
 from mockserver.providers.springest.accounts import Partner
 from mockserver.providers.springest.routes import model
 
 
 def _partner(tenant: str | None) -> Partner:
-    partners = model().accounts.partners
-    if not partners:
-        raise ApiError(404, "not_found", "no Springest partners in the fixtures")
-    if tenant is None:
-        return next(iter(partners.values()))
-    if tenant not in partners:
-        raise ApiError(404, "not_found", f"no Springest partner {tenant}")
-    return partners[tenant]
+    return choose_tenant(model().accounts.partners, tenant, "Springest partner")
 
 
 def build_control_blueprint() -> Blueprint:
@@ -69,17 +60,6 @@ def build_control_blueprint() -> Blueprint:
         limiter = (
             springest.request_limiter if data.get("scope") == "requests" else springest.post_limiter
         )
-        try:
-            quota = Quota(
-                int(data["limit"]),
-                float(data.get("window_seconds", limiter.quota.window_seconds)),
-                float(data.get("period_seconds", limiter.quota.period_seconds)),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ApiError(422, "invalid", "limit (integer) is required") from exc
-        if quota.limit < 1 or quota.window_seconds <= 0 or quota.period_seconds <= 0:
-            raise ApiError(422, "invalid", "limit, window_seconds and period_seconds must be > 0")
-        limiter.configure(quota)
-        return jsonify(quota.describe())
+        return jsonify(configure_quota(limiter, data))
 
     return bp

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.core.clock import Clock
-from mockserver.core.ratelimit import Quota, RateLimiter
+from mockserver.core.ratelimit import Quota, RateLimiter, quota_from
 from mockserver.core.storage import ObjectStorage
 from mockserver.core.store import Store
 from mockserver.providers.springest.accounts import Accounts
@@ -14,16 +14,6 @@ from mockserver.providers.springest.certificates import CertificateService
 # 30 certificate posts a minute (sliding, in 1-second steps) and 4000 requests an hour per key.
 DEFAULT_POSTS = Quota(limit=30, window_seconds=60, period_seconds=1)
 DEFAULT_REQUESTS = Quota(limit=4000, window_seconds=3600, period_seconds=60)
-
-
-def _quota(data: Any, default: Quota) -> Quota:
-    if not isinstance(data, dict):
-        return default
-    return Quota(
-        limit=int(data.get("limit", default.limit)),
-        window_seconds=float(data.get("window_seconds", default.window_seconds)),
-        period_seconds=float(data.get("period_seconds", default.period_seconds)),
-    )
 
 
 class SpringestModel:
@@ -38,8 +28,8 @@ class SpringestModel:
     def load_fixtures(self, data: dict[str, Any], tenant_id: Any) -> None:
         self.accounts.load(data, tenant_id)
         limits = data.get("limits") or {}
-        self.post_limiter.configure(_quota(limits.get("certificate_posts"), DEFAULT_POSTS))
-        self.request_limiter.configure(_quota(limits.get("requests"), DEFAULT_REQUESTS))
+        self.post_limiter.configure(quota_from(limits.get("certificate_posts"), DEFAULT_POSTS))
+        self.request_limiter.configure(quota_from(limits.get("requests"), DEFAULT_REQUESTS))
         self.seed()
 
     def seed(self) -> None:

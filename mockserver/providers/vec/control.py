@@ -9,7 +9,7 @@ import uuid
 from flask import Blueprint, Response, current_app, jsonify
 
 from mockserver.core.errors import ApiError
-from mockserver.core.http import optional_json_object
+from mockserver.core.http import choose_tenant, optional_json_object
 from mockserver.providers.vec.accounts import Institution
 from mockserver.providers.vec.models import VecModel
 
@@ -19,14 +19,7 @@ def _model() -> VecModel:
 
 
 def _institution(tenant: str | None) -> Institution:
-    institutions = _model().accounts.institutions
-    if not institutions:
-        raise ApiError(404, "not_found", "no VEC institutions in the fixtures")
-    if tenant is None:
-        return next(iter(institutions.values()))
-    if tenant not in institutions:
-        raise ApiError(404, "not_found", f"no VEC institution {tenant}")
-    return institutions[tenant]
+    return choose_tenant(_model().accounts.institutions, tenant, "VEC institution")
 
 
 def _settings(institution: Institution) -> dict:
