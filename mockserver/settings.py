@@ -30,6 +30,10 @@ class Settings:
     upload_url_expiry: int = 3600
     max_upload_bytes: int = 25 * 1024 * 1024
     max_request_bytes: int = 10 * 1024 * 1024
+    # The request journal (/_mock/requests): entries kept (oldest dropped first) and the
+    # bytes of each request and response body kept.
+    journal_size: int = 1000
+    journal_body_bytes: int = 16 * 1024
     # Secret the SEEK Pass access tokens (HS512 JWTs) are signed with; fixed so tokens survive
     # a restart on the same --data-dir.
     token_signing_key: str = (

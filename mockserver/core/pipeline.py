@@ -1,19 +1,29 @@
 """Steps every request passes before and after its view, written once for all providers.
 
 Each request gets an id, and each answer says it came from the mock (`X-Mockserver`), so a
-recorded mock response can never pass for a real provider's.
+recorded mock response can never pass for a real provider's. Provider and upload requests, and
+requests that hit no route at all, are written to the journal with their answers.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
 import time
 import uuid
+from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
 from mockserver import __version__
+from mockserver.core.clock import utc_iso
+from mockserver.core.journal import body_text, mask_header, mask_text
 
 MOCK_HEADER = "X-Mockserver"
+CONTROL_PREFIX = "/_mock"
+S3_PREFIX = "/_s3"
+# Request bodies larger than this are journaled by size only (uploads can be 25 MB).
+READ_LIMIT = 1024 * 1024
 
 
 def install(app: Flask, provider_prefixes: dict[str, str]) -> None:
@@ -30,6 +40,7 @@ def install(app: Flask, provider_prefixes: dict[str, str]) -> None:
         response.headers[MOCK_HEADER] = f"mockserver/{__version__}" + (
             f"; provider={provider}" if provider else ""
         )
+        _journal(app, response)
         return response
 
 
@@ -38,3 +49,86 @@ def provider_for_path(path: str, provider_prefixes: dict[str, str]) -> str | Non
         if path == prefix or path.startswith(prefix + "/"):
             return name
     return None
+
+
+def _journal(app: Flask, response: Response) -> None:
+    unmatched = request.url_rule is None
+    control = request.path == CONTROL_PREFIX or request.path.startswith(CONTROL_PREFIX + "/")
+    if control and not unmatched:
+        return
+    runtime = current_app.extensions["mockserver"]
+    journal = runtime.journal
+    provider_name = g.get("provider")
+    provider = runtime.providers.get(provider_name or "")
+    entry: dict[str, Any] = {
+        "request_id": g.get("request_id"),
+        "at": utc_iso(runtime.clock.now()),
+        "method": request.method,
+        "path": request.path,
+        "query": mask_text(request.query_string.decode("latin-1")),
+        "provider": provider_name or ("s3" if request.path.startswith(S3_PREFIX) else None),
+        "tenant": _tenant(provider),
+        "headers": {name: mask_header(name, value) for name, value in request.headers.items()},
+        **_request_body(journal.body_bytes),
+        "status": response.status_code,
+        "response_headers": dict(response.headers),
+        **_response_body(response, journal.body_bytes),
+        "duration_ms": round(
+            (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2
+        ),
+        "scenario": g.get("scenario"),
+        "fault": g.get("fault"),
+        "unmatched": unmatched,
+    }
+    if unmatched:
+        entry["hint"] = nearest_route(app, request.method, request.path)
+    journal.record(entry)
+
+
+def _tenant(provider: Any) -> str | None:
+    if provider is None:
+        return None
+    try:
+        return provider.request_tenant()
+    except Exception:  # noqa: BLE001 - the journal never breaks an answer
+        return None
+
+
+def _request_body(limit: int) -> dict[str, Any]:
+    if request.path.startswith(S3_PREFIX):
+        return {"body": None, "body_size": request.content_length}
+    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return {
+            "body": mask_text("&".join(f"{k}={v}" for k, v in request.form.items(multi=True))),
+            "files": {
+                name: {"filename": upload.filename, "content_type": upload.mimetype}
+                for name, upload in request.files.items(multi=True)
+            },
+            "body_size": request.content_length,
+        }
+    if (request.content_length or 0) > READ_LIMIT:
+        return {"body": None, "body_size": request.content_length}
+    data = request.get_data(cache=True)
+    text, cut = body_text(data, request.content_type or "", limit)
+    return {"body": text, "body_truncated": cut, "body_size": len(data)}
+
+
+def _response_body(response: Response, limit: int) -> dict[str, Any]:
+    if response.direct_passthrough or response.is_streamed:
+        return {"response_body": None}
+    data = response.get_data()
+    text, cut = body_text(data, response.content_type or "", limit)
+    return {"response_body": text, "response_truncated": cut}
+
+
+def nearest_route(app: Flask, method: str, path: str) -> dict[str, Any] | None:
+    """The served route most like a path that matched none, with its methods."""
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
+    # Path parameters compared as a typical value, so `/credentials/<id>` is near `/credentials/1`.
+    shapes = {re.sub(r"<[^>]+>", "1", rule.rule): rule for rule in rules}
+    close = difflib.get_close_matches(path, list(shapes), n=1, cutoff=0.5)
+    if not close:
+        return None
+    rule = shapes[close[0]]
+    methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+    return {"route": rule.rule, "methods": methods, "method_matches": method in methods}

@@ -82,6 +82,11 @@ class Provider:
         if tick is not None:
             tick()
 
+    def request_tenant(self) -> str | None:
+        """The tenant the current request's credential maps to, without side effects (for the
+        journal and fault rules); None when it carries no known credential."""
+        return None
+
     def tenants(self) -> list[dict[str, Any]]:
         """Accounts and the credentials that map to them, for /_mock/tenants and start-up."""
         return []

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
+
 from mockserver.core.provider import Provider
 from mockserver.core.runtime import Runtime
 from mockserver.providers.accredible import errors
+from mockserver.providers.accredible.accounts import api_key_from_header
 from mockserver.providers.accredible.control import build_control_blueprint
 from mockserver.providers.accredible.models import AccredibleModel
 from mockserver.providers.accredible.routes import build_blueprint
@@ -24,6 +27,11 @@ class Accredible(Provider):
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)
         self.model = AccredibleModel(runtime.store, runtime.clock, runtime.storage)
+
+    def request_tenant(self) -> str | None:
+        key = api_key_from_header(request.headers.get("Authorization", ""))
+        found = self.model.accounts.keys.get(key or "")
+        return found[0] if found else None
 
     def tenants(self) -> list[dict[str, Any]]:
         listed = []

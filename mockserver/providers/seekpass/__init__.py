@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
+
+from mockserver.core.auth import basic_credentials, bearer_token
+from mockserver.core.errors import ApiError
 from mockserver.core.provider import Provider
 from mockserver.core.runtime import Runtime
 from mockserver.providers.seekpass import errors
@@ -29,6 +33,19 @@ class SeekPass(Provider):
             runtime.webhooks,
             runtime.settings.token_signing_key,
         )
+
+    def request_tenant(self) -> str | None:
+        tokens = self.model.tokens
+        token = bearer_token()
+        if token:
+            try:
+                return tokens.authenticate(token).tenant
+            except ApiError:
+                return None
+        basic = basic_credentials()
+        client_id = basic[0] if basic else request.form.get("client_id", "")
+        client = tokens.clients.get(client_id)
+        return client.tenant if client else None
 
     def tenants(self) -> list[dict[str, Any]]:
         by_tenant: dict[str, dict[str, Any]] = {}

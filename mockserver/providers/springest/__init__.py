@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
+
 from mockserver.core.provider import Provider
 from mockserver.core.runtime import Runtime
 from mockserver.providers.springest import errors
@@ -23,6 +25,10 @@ class Springest(Provider):
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)
         self.model = SpringestModel(runtime.store, runtime.clock, runtime.storage)
+
+    def request_tenant(self) -> str | None:
+        found = self.model.accounts.keys.get(request.args.get("api_key", ""))
+        return found[0] if found else None
 
     def tenants(self) -> list[dict[str, Any]]:
         listed = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockserver.core.auth import bearer_token
 from mockserver.core.provider import Provider
 from mockserver.core.runtime import Runtime
 from mockserver.providers.vec import errors
@@ -23,6 +24,10 @@ class Vec(Provider):
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)
         self.model = VecModel(runtime.store, runtime.clock, runtime.storage, runtime.webhooks)
+
+    def request_tenant(self) -> str | None:
+        found = self.model.accounts.tokens.get(bearer_token() or "")
+        return found[0] if found else None
 
     def tenants(self) -> list[dict[str, Any]]:
         listed = []

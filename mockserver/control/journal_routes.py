@@ -1,0 +1,90 @@
+"""`/_mock/requests`: the request journal, for people (newest first) and for tests that verify
+what a client sent (`count`, `find`), and the requests that matched no route."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from mockserver.core.errors import ApiError
+from mockserver.core.journal import Journal
+
+CRITERIA = (
+    "provider",
+    "method",
+    "path",
+    "path_contains",
+    "status",
+    "tenant",
+    "scenario",
+    "fault",
+    "unmatched",
+    "since",
+    "body_contains",
+    "request_id",
+)
+
+
+def _journal() -> Journal:
+    return current_app.extensions["mockserver"].journal
+
+
+def _criteria(source: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(source) - set(CRITERIA) - {"limit"})
+    if unknown:
+        raise ApiError(400, "bad_request", f"unknown criteria {unknown}; known: {list(CRITERIA)}")
+    return {key: source[key] for key in CRITERIA if key in source}
+
+
+def _limit(source: dict[str, Any]) -> int:
+    raw = source.get("limit", 100)
+    try:
+        limit = int(raw)
+    except (TypeError, ValueError) as exc:
+        raise ApiError(400, "bad_request", "limit must be an integer") from exc
+    return max(1, min(limit, 10_000))
+
+
+def _listing(source: dict[str, Any]) -> dict[str, Any]:
+    found = _journal().entries(_criteria(source))
+    newest_first = list(reversed(found))[: _limit(source)]
+    return {"count": len(found), "journal_size": _journal().size, "requests": newest_first}
+
+
+def journal_blueprint() -> Blueprint:
+    bp = Blueprint("mock_journal", __name__)
+
+    @bp.get("")
+    def list_requests() -> Response:
+        """Newest first; every criterion is optional (see CRITERIA); `limit` (default 100)."""
+        return jsonify(_listing(request.args.to_dict()))
+
+    @bp.get("/count")
+    def count() -> Response:
+        return jsonify({"count": len(_journal().entries(_criteria(request.args.to_dict())))})
+
+    @bp.post("/find")
+    def find() -> Response:
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            raise ApiError(400, "bad_request", "body must be a JSON object of criteria")
+        return jsonify(_listing(data))
+
+    @bp.get("/unmatched")
+    def unmatched() -> Response:
+        return jsonify(_listing({**request.args.to_dict(), "unmatched": "true"}))
+
+    @bp.get("/<int:entry_id>")
+    def one(entry_id: int) -> Response:
+        for entry in _journal().entries():
+            if entry["id"] == entry_id:
+                return jsonify(entry)
+        raise ApiError(404, "not_found", f"no journal entry {entry_id} (it may have been dropped)")
+
+    @bp.delete("")
+    def clear() -> Response:
+        _journal().clear()
+        return jsonify({"status": "cleared"})
+
+    return bp

@@ -1,0 +1,118 @@
+"""The request journal: what the server received and answered, for QA and for tests that
+verify calls (count, find) the way WireMock's request journal does.
+
+Bounded: the newest `size` entries are kept, the oldest dropped first. Secrets are masked
+before an entry is stored (credentials in headers, query strings and form bodies), and bodies
+are cut at `body_bytes`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import threading
+from collections import deque
+from typing import Any
+
+MASKED_HEADERS = {"authorization", "proxy-authorization", "cookie", "x-api-key"}
+SECRET_PARAMS = re.compile(
+    r"((?:^|[?&;\s])(?:api_key|client_secret|secret|password|access_token|token|"
+    r"X-Amz-Signature|X-Amz-Credential)=)[^&;\s\"]*",
+    re.IGNORECASE,
+)
+TEXT_TYPES = ("json", "xml", "text", "x-www-form-urlencoded", "html", "javascript")
+
+
+def mask_header(name: str, value: str) -> str:
+    if name.lower() not in MASKED_HEADERS:
+        return value
+    scheme, _, rest = value.partition(" ")
+    return f"{scheme} ***" if rest else "***"
+
+
+def mask_text(text: str) -> str:
+    """`api_key=abc` → `api_key=***`, in query strings and form bodies alike."""
+    return SECRET_PARAMS.sub(r"\1***", text)
+
+
+def body_text(data: bytes, content_type: str, limit: int) -> tuple[str | None, bool]:
+    """A body as masked text (None for binary types), and whether it was cut."""
+    if not data:
+        return "", False
+    if not any(kind in (content_type or "").lower() for kind in TEXT_TYPES):
+        return None, False
+    cut = len(data) > limit
+    text = data[:limit].decode("utf-8", errors="replace")
+    if "client_secret" in text and "json" in (content_type or ""):
+        text = re.sub(r'("client_secret"\s*:\s*")[^"]*', r"\1***", text)
+    return mask_text(text), cut
+
+
+class Journal:
+    def __init__(self, size: int = 1000, body_bytes: int = 16 * 1024) -> None:
+        self.size = size
+        self.body_bytes = body_bytes
+        self._entries: deque[dict[str, Any]] = deque(maxlen=size)
+        self._lock = threading.Lock()
+        self._next = 1
+
+    def record(self, entry: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            entry = {"id": self._next, **entry}
+            self._next += 1
+            self._entries.append(entry)
+        return entry
+
+    def entries(self, criteria: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        with self._lock:
+            snapshot = list(self._entries)
+        criteria = criteria or {}
+        return [entry for entry in snapshot if matches(entry, criteria)]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def resize(self, size: int) -> None:
+        with self._lock:
+            self.size = size
+            self._entries = deque(self._entries, maxlen=size)
+
+
+def matches(entry: dict[str, Any], criteria: dict[str, Any]) -> bool:
+    """Whether an entry meets every criterion given (absent criteria match all).
+
+    `path` is exact or a glob (`/accredible/v1/credentials/*`); `status` an exact code or a
+    class (`4xx`); `body_contains` a substring of the request body."""
+    for key, wanted in criteria.items():
+        if wanted in (None, ""):
+            continue
+        if key == "path":
+            if not fnmatch.fnmatchcase(entry["path"], str(wanted)):
+                return False
+        elif key == "path_contains":
+            if str(wanted) not in entry["path"]:
+                return False
+        elif key == "status":
+            text = str(wanted).lower()
+            status = str(entry.get("status"))
+            if text.endswith("xx") and status[:1] != text[:1]:
+                return False
+            if not text.endswith("xx") and status != text:
+                return False
+        elif key == "body_contains":
+            if str(wanted) not in (entry.get("body") or ""):
+                return False
+        elif key == "since":
+            if entry["id"] <= int(wanted):
+                return False
+        elif key == "unmatched":
+            if bool(entry.get("unmatched")) != (str(wanted).lower() in ("1", "true", "yes")):
+                return False
+        elif key in ("method",):
+            if str(entry.get(key, "")).upper() != str(wanted).upper():
+                return False
+        elif key in ("provider", "tenant", "scenario", "request_id", "fault"):
+            if str(entry.get(key)) != str(wanted):
+                return False
+    return True
