@@ -7,10 +7,12 @@ import logging
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from mockserver.control.fault_routes import fault_blueprint
 from mockserver.control.journal_routes import journal_blueprint
-from mockserver.control.routes import control_blueprint, mock_error
+from mockserver.control.routes import control_blueprint
 from mockserver.core import pipeline
 from mockserver.core.errors import ApiError, ValidationFailed
+from mockserver.core.http import mock_error
 from mockserver.core.runtime import Runtime
 from mockserver.core.s3_routes import S3_PREFIX, s3_blueprint, s3_http_error
 from mockserver.settings import Settings
@@ -35,6 +37,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             app.register_blueprint(control, url_prefix=f"/_mock/{name}")
     app.register_blueprint(control_blueprint(), url_prefix="/_mock")
     app.register_blueprint(journal_blueprint(), url_prefix="/_mock/requests")
+    app.register_blueprint(fault_blueprint(), url_prefix="/_mock")
     app.register_blueprint(s3_blueprint(), url_prefix=S3_PREFIX)
 
     def _render(error: ApiError | ValidationFailed | HTTPException) -> Response:

@@ -15,13 +15,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from mockserver import __version__
 from mockserver.core.errors import ApiError
+from mockserver.core.http import mock_error
 from mockserver.core.runtime import Runtime
-
-
-def mock_error(status: int, message: str, **extra: Any) -> Response:
-    response = jsonify({"mock_error": {"status": status, "message": message, **extra}})
-    response.status_code = status
-    return response
 
 
 def _runtime() -> Runtime:

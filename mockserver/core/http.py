@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
-from flask import current_app, request
+from flask import Response, current_app, jsonify, request
 
 from mockserver.core.errors import ApiError, ValidationFailed
 from mockserver.core.ratelimit import RateLimiter, quota_from
@@ -40,6 +40,13 @@ def json_object_body() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationFailed({"body": ["must be a JSON object"]})
     return data
+
+
+def mock_error(status: int, message: str, **extra: Any) -> Response:
+    """An answer that says plainly it comes from the mock, never in a provider's shape."""
+    response = jsonify({"mock_error": {"status": status, "message": message, **extra}})
+    response.status_code = status
+    return response
 
 
 def optional_json_object() -> dict[str, Any]:

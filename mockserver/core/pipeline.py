@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request
 
 from mockserver import __version__
+from mockserver.core import outcomes, scenarios
 from mockserver.core.clock import utc_iso
 from mockserver.core.journal import body_text, mask_header, mask_text
 
@@ -28,10 +29,12 @@ READ_LIMIT = 1024 * 1024
 
 def install(app: Flask, provider_prefixes: dict[str, str]) -> None:
     @app.before_request
-    def _start() -> None:
+    def _start() -> Response | None:
         g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
         g.started = time.perf_counter()
         g.provider = provider_for_path(request.path, provider_prefixes)
+        scenarios.set_active(None)
+        return outcomes.apply(current_app.extensions["mockserver"], g.provider)
 
     @app.after_request
     def _stamp(response: Response) -> Response:
@@ -40,6 +43,8 @@ def install(app: Flask, provider_prefixes: dict[str, str]) -> None:
         response.headers[MOCK_HEADER] = f"mockserver/{__version__}" + (
             f"; provider={provider}" if provider else ""
         )
+        if g.get("preference_applied"):
+            response.headers["Preference-Applied"] = g.preference_applied
         _journal(app, response)
         return response
 

@@ -15,6 +15,7 @@ from flask import Blueprint, Response
 from werkzeug.exceptions import HTTPException
 
 from mockserver.core.errors import ApiError, ValidationFailed
+from mockserver.core.scenarios import Scenario
 
 if TYPE_CHECKING:
     from mockserver.core.runtime import Runtime
@@ -34,6 +35,7 @@ class Provider:
     build_blueprint: Callable[[], Blueprint]
     build_control_blueprint: Callable[[], Blueprint] | None = None
     render: Callable[[ApiError | ValidationFailed], Response]
+    scenarios: list[Scenario] = []  # the provider's named outcomes (core/scenarios.py)
     model: Any = None
 
     def __init__(self, runtime: Runtime) -> None:

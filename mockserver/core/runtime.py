@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from mockserver.core.clock import Clock
+from mockserver.core.faults import Faults
 from mockserver.core.journal import Journal
 from mockserver.core.provider import Provider, discover
 from mockserver.core.scheduler import Scheduler
@@ -28,6 +29,7 @@ class Runtime:
         self.uploads = Uploads(self.store, self.storage, self.clock)
         self.scheduler = Scheduler()
         self.journal = Journal(settings.journal_size, settings.journal_body_bytes)
+        self.faults = Faults()
         self.webhooks = WebhookDispatcher(self.store, self.clock, wake=self.scheduler.wake)
         self.scheduler.add("webhooks", lambda: self.webhooks.run_due(wait=False))
         self.providers: dict[str, Provider] = {cls.name: cls(self) for cls in discover()}
@@ -64,6 +66,7 @@ class Runtime:
         self.clock.reset()
         self.webhooks.reload()
         self.journal.clear()
+        self.faults.clear()
         for provider in self.providers.values():
             provider.on_reset()
         return round((time.perf_counter() - started) * 1000, 2)

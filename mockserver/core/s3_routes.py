@@ -18,9 +18,54 @@ from werkzeug.exceptions import HTTPException
 
 from mockserver.core import sigv4
 from mockserver.core.runtime import Runtime
+from mockserver.core.scenarios import Scenario
 from mockserver.core.sigv4 import S3Error
 
 S3_PREFIX = "/_s3"
+
+
+S3_SCENARIOS = [
+    Scenario(
+        "upload_link_expired",
+        403,
+        "A presigned link used after its expiry",
+        lambda: S3Error(
+            403,
+            "AccessDenied",
+            "Request has expired",
+            {"Expires": "2026-01-01T00:00:00Z", "ServerTime": "2026-01-01T01:00:00Z"},
+        ),
+        applies_to="PUT/GET /_s3/...",
+    ),
+    Scenario(
+        "signature_mismatch",
+        403,
+        "A tampered or wrongly signed link",
+        lambda: S3Error(
+            403,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature "
+            "you provided. Check your key and signing method.",
+        ),
+        applies_to="PUT/GET /_s3/...",
+    ),
+    Scenario(
+        "entity_too_large",
+        400,
+        "An upload over the size limit",
+        lambda: S3Error(
+            400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size"
+        ),
+        applies_to="PUT /_s3/...",
+    ),
+    Scenario(
+        "no_such_key",
+        404,
+        "A download of an object that is not there",
+        lambda: S3Error(404, "NoSuchKey", "The specified key does not exist."),
+        applies_to="GET /_s3/...",
+    ),
+]
 
 
 def s3_error_response(error: S3Error) -> Response:

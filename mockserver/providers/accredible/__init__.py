@@ -14,6 +14,7 @@ from mockserver.providers.accredible.accounts import api_key_from_header
 from mockserver.providers.accredible.control import build_control_blueprint
 from mockserver.providers.accredible.models import AccredibleModel
 from mockserver.providers.accredible.routes import build_blueprint
+from mockserver.providers.accredible.scenarios import SCENARIOS
 
 
 class Accredible(Provider):
@@ -23,6 +24,7 @@ class Accredible(Provider):
     build_blueprint = staticmethod(build_blueprint)
     build_control_blueprint = staticmethod(build_control_blueprint)
     render = staticmethod(errors.render)
+    scenarios = SCENARIOS
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)

@@ -6,6 +6,7 @@ credential: two concurrent requests can never both spend the last credit.
 
 from __future__ import annotations
 
+from mockserver.core import scenarios
 from mockserver.core.store import Store, Transaction
 from mockserver.providers.accredible.accounts import Account
 
@@ -23,6 +24,8 @@ class Credits:
 
     def spend(self, tx: Transaction, account: Account) -> bool:
         """Take one credit if there is one; False when the balance is empty."""
+        if scenarios.active("insufficient_credits"):
+            return False
         record = tx.get(account.tenant, KIND, RECORD) or {"balance": account.initial_credits}
         if record["balance"] <= 0:
             return False
@@ -32,6 +35,8 @@ class Credits:
     def pool(self, tx: Transaction, account: Account) -> CreditPool:
         """The balance read once for a transaction that publishes many credentials."""
         record = tx.get(account.tenant, KIND, RECORD) or {"balance": account.initial_credits}
+        if scenarios.active("insufficient_credits"):  # this request runs as if none were left
+            return CreditPool(tx, account.tenant, 0)
         return CreditPool(tx, account.tenant, int(record["balance"]))
 
     def balance(self, account: Account) -> int:

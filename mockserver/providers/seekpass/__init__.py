@@ -14,6 +14,7 @@ from mockserver.providers.seekpass import errors
 from mockserver.providers.seekpass.control import build_control_blueprint
 from mockserver.providers.seekpass.models import SeekPassModel
 from mockserver.providers.seekpass.routes import build_blueprint
+from mockserver.providers.seekpass.scenarios import SCENARIOS
 
 
 class SeekPass(Provider):
@@ -23,6 +24,7 @@ class SeekPass(Provider):
     build_blueprint = staticmethod(build_blueprint)
     build_control_blueprint = staticmethod(build_control_blueprint)
     render = staticmethod(errors.render)
+    scenarios = SCENARIOS
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)

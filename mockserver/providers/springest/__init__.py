@@ -12,6 +12,7 @@ from mockserver.providers.springest import errors
 from mockserver.providers.springest.control import build_control_blueprint
 from mockserver.providers.springest.models import SpringestModel
 from mockserver.providers.springest.routes import build_blueprint
+from mockserver.providers.springest.scenarios import SCENARIOS
 
 
 class Springest(Provider):
@@ -21,6 +22,7 @@ class Springest(Provider):
     build_blueprint = staticmethod(build_blueprint)
     build_control_blueprint = staticmethod(build_control_blueprint)
     render = staticmethod(errors.render)
+    scenarios = SCENARIOS
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)

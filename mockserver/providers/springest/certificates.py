@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from mockserver.core import scenarios
 from mockserver.core.clock import Clock, utc_iso
 from mockserver.core.errors import ApiError, ValidationFailed
 from mockserver.core.filetypes import sniff
@@ -65,6 +66,12 @@ class CertificateService:
 
     def certifications(self, tenant: str) -> list[dict[str, Any]]:
         return sorted(self.store.list(tenant, "certification"), key=lambda c: c["id"])
+
+    def verified_certifications(self, tenant: str) -> list[dict[str, Any]]:
+        """The verified ones; none under the `unverified_certification` scenario."""
+        if scenarios.active("unverified_certification"):
+            return []
+        return [c for c in self.certifications(tenant) if c.get("verified")]
 
     def set_verified(self, tenant: str, certification_id: int, verified: bool) -> dict[str, Any]:
         with self.store.transaction() as tx:
@@ -166,7 +173,7 @@ class CertificateService:
             except ValueError as exc:
                 raise ValidationFailed({"created_from": [NOT_DATE]}, status=400) from exc
         email = (filters.get("email") or "").lower()
-        verified = {c["id"] for c in self.certifications(caller.tenant) if c.get("verified")}
+        verified = {c["id"] for c in self.verified_certifications(caller.tenant)}
         found = []
         for doc in self.store.list(caller.tenant, "certificate"):
             certification = doc["certification_id"]

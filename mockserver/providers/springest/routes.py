@@ -68,7 +68,7 @@ def post_certificate() -> Response:
 
 def list_certifications() -> Response:
     caller = _caller(CERTIFICATIONS)
-    verified = [c for c in model().certificates.certifications(caller.tenant) if c["verified"]]
+    verified = model().certificates.verified_certifications(caller.tenant)
     return respond("certifications", [presenters.certification(c) for c in verified])
 
 

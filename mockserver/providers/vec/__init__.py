@@ -11,6 +11,7 @@ from mockserver.providers.vec import errors
 from mockserver.providers.vec.control import build_control_blueprint
 from mockserver.providers.vec.models import VecModel
 from mockserver.providers.vec.routes import build_blueprint
+from mockserver.providers.vec.scenarios import SCENARIOS
 
 
 class Vec(Provider):
@@ -20,6 +21,7 @@ class Vec(Provider):
     build_blueprint = staticmethod(build_blueprint)
     build_control_blueprint = staticmethod(build_control_blueprint)
     render = staticmethod(errors.render)
+    scenarios = SCENARIOS
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)

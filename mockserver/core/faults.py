@@ -1,0 +1,152 @@
+"""Fault rules: make the next N matching requests (or a share of them) answer a named
+scenario or a status, slow down, or break the connection.
+
+A rule matches on provider, method, path (a glob on the full path) and tenant; the first
+rule that matches and whose dice roll succeeds fires, and counts. Rules are kept in memory
+and forgotten by /_mock/reset.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import random
+import threading
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from mockserver.core.netfaults import KINDS
+
+MAX_DELAY_MS = 60_000
+
+
+@dataclass
+class FaultRule:
+    id: str
+    provider: str | None = None
+    method: str | None = None
+    path: str | None = None
+    tenant: str | None = None
+    times: int | None = None  # left to fire; None: no limit
+    probability: float = 1.0
+    scenario: str | None = None
+    status: int | None = None
+    delay_ms: int | None = None
+    network: str | None = None
+    fired: int = 0
+    matched: int = 0
+
+    def describe(self) -> dict[str, Any]:
+        return {**asdict(self), "active": self.times is None or self.times > 0}
+
+    def covers(self, provider: str | None, method: str, path: str) -> bool:
+        if self.provider and self.provider != provider:
+            return False
+        if self.method and self.method.upper() != method.upper():
+            return False
+        return not (self.path and not fnmatch.fnmatchcase(path, self.path))
+
+
+def _optional_int(data: dict[str, Any], name: str, low: int, high: int) -> int | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{name} must be an integer from {low} to {high}")
+    return value
+
+
+def rule_from(data: dict[str, Any]) -> FaultRule:
+    """A rule from a control-plane body; ValueError says which field is wrong."""
+    known = {
+        "provider",
+        "method",
+        "path",
+        "tenant",
+        "times",
+        "probability",
+        "scenario",
+        "status",
+        "delay_ms",
+        "network",
+    }
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ValueError(f"unknown fields {unknown}; known: {sorted(known)}")
+    probability = data.get("probability", 1.0)
+    if (
+        isinstance(probability, bool)
+        or not isinstance(probability, int | float)
+        or not (0 < probability <= 1)
+    ):
+        raise ValueError("probability must be a number in (0, 1]")
+    network = data.get("network")
+    if network is not None and network not in KINDS:
+        raise ValueError(f"network must be one of {list(KINDS)}")
+    for name in ("provider", "method", "path", "tenant", "scenario"):
+        if data.get(name) is not None and not isinstance(data[name], str):
+            raise ValueError(f"{name} must be a string")
+    rule = FaultRule(
+        id=uuid.uuid4().hex[:12],
+        provider=data.get("provider"),
+        method=data.get("method"),
+        path=data.get("path"),
+        tenant=data.get("tenant"),
+        times=_optional_int(data, "times", 1, 10**9),
+        probability=float(probability),
+        scenario=data.get("scenario"),
+        status=_optional_int(data, "status", 400, 599),
+        delay_ms=_optional_int(data, "delay_ms", 0, MAX_DELAY_MS),
+        network=network,
+    )
+    if not (rule.scenario or rule.status or rule.delay_ms or rule.network):
+        raise ValueError("a rule needs an outcome: scenario, status, delay_ms or network")
+    return rule
+
+
+@dataclass
+class Faults:
+    rules: list[FaultRule] = field(default_factory=list)
+    rng: random.Random = field(default_factory=random.Random)
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def add(self, rule: FaultRule) -> FaultRule:
+        with self._lock:
+            self.rules.append(rule)
+        return rule
+
+    def needs_tenant(self) -> bool:
+        return any(rule.tenant for rule in self.rules)
+
+    def fire(
+        self, provider: str | None, method: str, path: str, tenant: str | None
+    ) -> FaultRule | None:
+        """The rule that fires for this request, counted; None when none does."""
+        with self._lock:
+            for rule in self.rules:
+                if rule.times is not None and rule.times <= 0:
+                    continue
+                if not rule.covers(provider, method, path):
+                    continue
+                if rule.tenant and rule.tenant != tenant:
+                    continue
+                rule.matched += 1
+                if rule.probability < 1 and self.rng.random() >= rule.probability:
+                    continue
+                rule.fired += 1
+                if rule.times is not None:
+                    rule.times -= 1
+                return rule
+        return None
+
+    def remove(self, rule_id: str) -> bool:
+        with self._lock:
+            before = len(self.rules)
+            self.rules = [rule for rule in self.rules if rule.id != rule_id]
+            return len(self.rules) < before
+
+    def clear(self) -> None:
+        with self._lock:
+            self.rules = []

@@ -1,0 +1,110 @@
+"""The step of the pipeline that applies injected outcomes before a provider's view runs: the
+request's own `Prefer` header (RFC 7240) and the control plane's fault rules.
+
+Order: delay, then a network fault, then a status or a canned scenario (answered through the
+provider's own renderer, by raising its error), or a behavioural scenario that the view then
+runs under. A rule and a `Prefer` header may both apply; the header's choices win where they
+overlap.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import Response, g, request
+from werkzeug.http import HTTP_STATUS_CODES
+
+from mockserver.core import netfaults, scenarios
+from mockserver.core.errors import ApiError
+from mockserver.core.faults import MAX_DELAY_MS
+from mockserver.core.http import mock_error
+
+S3_PREFIX = "/_s3"
+
+
+def catalogue(runtime: Any) -> dict[str, dict[str, scenarios.Scenario]]:
+    """Every named outcome, by provider (`s3` for the upload links), from the providers' code."""
+    from mockserver.core.s3_routes import S3_SCENARIOS
+
+    found = {name: {s.name: s for s in p.scenarios} for name, p in runtime.providers.items()}
+    found["s3"] = {s.name: s for s in S3_SCENARIOS}
+    return found
+
+
+def apply(runtime: Any, provider: str | None) -> Response | None:
+    """Run before the view; returns a response to send instead, or None to carry on."""
+    target = provider or ("s3" if request.path.startswith(S3_PREFIX + "/") else None)
+    if target is None:
+        return None
+    prefer = scenarios.parse_prefer(request.headers.get("Prefer", ""))
+    faults = runtime.faults
+    rule = None
+    if faults.rules:
+        tenant = None
+        if faults.needs_tenant() and provider:
+            tenant = runtime.providers[provider].request_tenant()
+        rule = faults.fire(target, request.method, request.path, tenant)
+    wanted: dict[str, Any] = {}
+    if rule is not None:
+        g.fault = rule.id
+        wanted = {
+            "scenario": rule.scenario,
+            "code": rule.status,
+            "delay": rule.delay_ms,
+            "network": rule.network,
+        }
+    applied = []
+    for name in ("scenario", "code", "delay", "network"):
+        if prefer.get(name):
+            wanted[name] = prefer[name]
+            applied.append(f"{name}={prefer[name]}")
+    g.preference_applied = ", ".join(applied) or None
+    return _act(runtime, target, wanted)
+
+
+def _act(runtime: Any, target: str, wanted: dict[str, Any]) -> Response | None:
+    delay = wanted.get("delay")
+    if delay not in (None, ""):
+        try:
+            milliseconds = int(delay)
+        except (TypeError, ValueError):
+            return mock_error(400, f"Prefer delay must be milliseconds, not {delay!r}")
+        time.sleep(min(max(milliseconds, 0), MAX_DELAY_MS) / 1000)
+    network = wanted.get("network")
+    if network:
+        if network not in netfaults.KINDS:
+            return mock_error(400, f"network fault must be one of {list(netfaults.KINDS)}")
+        try:
+            netfaults.inject(request.environ, network)
+        except netfaults.NetworkFaultUnavailable:
+            return mock_error(501, "network faults need a real server (mockserver serve)")
+        g.scenario = f"network={network}"
+        return mock_error(599, "connection broken on purpose")  # never reaches the client
+    code = wanted.get("code")
+    if code not in (None, ""):
+        try:
+            status = int(code)
+        except (TypeError, ValueError):
+            status = 0
+        if not 400 <= status <= 599:
+            return mock_error(400, f"Prefer code must be a status from 400 to 599, not {code!r}")
+        g.scenario = f"code={status}"
+        reason = HTTP_STATUS_CODES.get(status, "Error")
+        raise ApiError(status, reason.lower().replace(" ", "_"), reason)
+    name = wanted.get("scenario")
+    if name:
+        known = catalogue(runtime).get(target, {})
+        scenario = known.get(name)
+        if scenario is None:
+            return mock_error(
+                400,
+                f"unknown {target} scenario {name!r}; see /_mock/scenarios",
+                known=sorted(known),
+            )
+        g.scenario = name
+        if scenario.behavioural:
+            scenarios.set_active(name)
+            return None
+        raise scenario.error()  # type: ignore[misc]
+    return None
