@@ -27,6 +27,7 @@ def session_app(runtime: Runtime) -> Flask:
 @pytest.fixture
 def app(session_app: Flask, runtime: Runtime) -> Flask:
     runtime.load_fixture_dir(runtime.settings.fixtures_dir)
+    runtime.apply_seed(None)
     runtime.reset()
     return session_app
 

@@ -146,6 +146,35 @@ def control_blueprint() -> Blueprint:
             return mock_error(400, str(exc))
         return jsonify(runtime_clock.describe())
 
+    @blueprint.get("/seed")
+    def seed() -> Response:
+        seeded = _runtime().seeded
+        return jsonify(
+            {
+                "seed": seeded[0] if seeded else None,
+                "now": seeded[1].isoformat() if seeded else None,
+            }
+        )
+
+    @blueprint.post("/seed")
+    def set_seed() -> Response:
+        """{"seed": 42, "now"?: ISO-8601} makes ids, secrets, dice and timestamps repeatable
+        (the clock freezes at `now`, default 2030-01-01T00:00:00Z); {"seed": null} undoes it."""
+        data = _request_mapping()
+        value = data.get("seed")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            return mock_error(400, "seed must be an integer or null")
+        moment = None
+        if data.get("now"):
+            try:
+                moment = datetime.fromisoformat(str(data["now"]).replace("Z", "+00:00"))
+            except ValueError as exc:
+                return mock_error(400, f"now: {exc}")
+            if moment.tzinfo is None:
+                return mock_error(400, "now needs a time zone, e.g. 2030-01-01T00:00:00Z")
+        _runtime().apply_seed(value, moment)
+        return seed()
+
     @blueprint.get("/uploads")
     def uploads() -> Response:
         items = _runtime().uploads.all()

@@ -11,10 +11,10 @@ from __future__ import annotations
 import fnmatch
 import random
 import threading
-import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from mockserver.core.ids import ids
 from mockserver.core.netfaults import KINDS
 
 MAX_DELAY_MS = 60_000
@@ -87,7 +87,7 @@ def rule_from(data: dict[str, Any]) -> FaultRule:
         if data.get(name) is not None and not isinstance(data[name], str):
             raise ValueError(f"{name} must be a string")
     rule = FaultRule(
-        id=uuid.uuid4().hex[:12],
+        id=ids.hex(6),
         provider=data.get("provider"),
         method=data.get("method"),
         path=data.get("path"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import re
 import time
-import uuid
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
@@ -18,6 +17,7 @@ from flask import Flask, Response, current_app, g, request
 from mockserver import __version__
 from mockserver.core import outcomes, scenarios
 from mockserver.core.clock import utc_iso
+from mockserver.core.ids import ids
 from mockserver.core.journal import body_text, mask_header, mask_text
 
 MOCK_HEADER = "X-Mockserver"
@@ -30,7 +30,7 @@ READ_LIMIT = 1024 * 1024
 def install(app: Flask, provider_prefixes: dict[str, str]) -> None:
     @app.before_request
     def _start() -> Response | None:
-        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        g.request_id = request.headers.get("X-Request-Id") or ids.hex()
         g.started = time.perf_counter()
         g.provider = provider_for_path(request.path, provider_prefixes)
         scenarios.set_active(None)

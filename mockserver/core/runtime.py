@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import yaml
 
 from mockserver.core.clock import Clock
 from mockserver.core.faults import Faults
+from mockserver.core.ids import ids
 from mockserver.core.journal import Journal
 from mockserver.core.provider import Provider, discover
 from mockserver.core.scheduler import Scheduler
@@ -18,6 +20,8 @@ from mockserver.core.store import Store
 from mockserver.core.uploads import Uploads
 from mockserver.core.webhooks import WebhookDispatcher
 from mockserver.settings import Settings
+
+DEFAULT_SEED_TIME = datetime(2030, 1, 1, tzinfo=UTC)
 
 
 class Runtime:
@@ -30,6 +34,7 @@ class Runtime:
         self.scheduler = Scheduler()
         self.journal = Journal(settings.journal_size, settings.journal_body_bytes)
         self.faults = Faults()
+        self.seeded: tuple[int, datetime] | None = None
         self.webhooks = WebhookDispatcher(self.store, self.clock, wake=self.scheduler.wake)
         self.scheduler.add("webhooks", lambda: self.webhooks.run_due(wait=False))
         self.providers: dict[str, Provider] = {cls.name: cls(self) for cls in discover()}
@@ -69,7 +74,23 @@ class Runtime:
         self.faults.clear()
         for provider in self.providers.values():
             provider.on_reset()
+        if self.seeded is not None:
+            self.apply_seed(*self.seeded)
         return round((time.perf_counter() - started) * 1000, 2)
+
+    def apply_seed(self, value: int | None, now: datetime | None = None) -> None:
+        """Make generated ids, dice rolls and timestamps repeatable (None: random again).
+
+        Kept across /_mock/reset, which applies it afresh, so every reset starts the same run."""
+        ids.seed(value)
+        self.faults.rng.seed(value)
+        if value is None:
+            self.seeded = None
+            self.clock.reset()
+            return
+        moment = now or DEFAULT_SEED_TIME
+        self.seeded = (value, moment)
+        self.clock.freeze(moment)
 
     def close(self) -> None:
         self.scheduler.stop()

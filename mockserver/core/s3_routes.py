@@ -7,7 +7,6 @@ Only a request that passes every check reaches moto.
 
 from __future__ import annotations
 
-import uuid
 from tempfile import SpooledTemporaryFile
 from typing import BinaryIO
 from xml.sax.saxutils import escape
@@ -17,6 +16,7 @@ from flask_cors import CORS
 from werkzeug.exceptions import HTTPException
 
 from mockserver.core import sigv4
+from mockserver.core.ids import ids
 from mockserver.core.runtime import Runtime
 from mockserver.core.scenarios import Scenario
 from mockserver.core.sigv4 import S3Error
@@ -69,7 +69,7 @@ S3_SCENARIOS = [
 
 
 def s3_error_response(error: S3Error) -> Response:
-    request_id = uuid.uuid4().hex[:16].upper()
+    request_id = ids.hex(8).upper()
     extra = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in error.extra.items())
     body = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

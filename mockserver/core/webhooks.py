@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
@@ -21,6 +20,7 @@ from typing import Any
 import urllib3
 
 from mockserver.core.clock import Clock, utc_iso
+from mockserver.core.ids import ids
 from mockserver.core.store import Store
 
 KIND = "webhook_delivery"
@@ -75,7 +75,7 @@ class WebhookDispatcher:
         """Queue one delivery; the scheduler attempts it on its next pass."""
         body = json.dumps(payload, separators=(",", ":"))
         record = {
-            "id": str(uuid.uuid4()),
+            "id": ids.uuid(),
             "tenant": tenant,
             "provider": provider,
             "subscription_id": subscription_id,

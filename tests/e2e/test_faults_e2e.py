@@ -19,15 +19,19 @@ VEC = {"Authorization": "Bearer vec-demo-full-token"}
 )
 def test_network_faults_break_the_connection(server, kind, error, says) -> None:
     base = server.base_url
-    rule = requests.post(f"{base}/_mock/faults",
-                         json={"provider": "vec", "network": kind, "times": 1}, timeout=10)
+    rule = requests.post(
+        f"{base}/_mock/faults", json={"provider": "vec", "network": kind, "times": 1}, timeout=10
+    )
     assert rule.status_code == 201
     with pytest.raises(error, match=says):
         requests.get(f"{base}/vec/business/certificate-vault", headers=VEC, timeout=10)
     # Through the Prefer header, for one request only, too.
     with pytest.raises(error, match=says):
-        requests.get(f"{base}/vec/business/certificate-vault",
-                     headers={**VEC, "Prefer": f"network={kind}"}, timeout=10)
+        requests.get(
+            f"{base}/vec/business/certificate-vault",
+            headers={**VEC, "Prefer": f"network={kind}"},
+            timeout=10,
+        )
     after = requests.get(f"{base}/vec/business/certificate-vault", headers=VEC, timeout=10)
     assert after.status_code == 200
     assert requests.get(f"{base}/_mock/health", timeout=10).status_code == 200

@@ -9,11 +9,11 @@ is refused with 403. Collections and team members belong to the whole organizati
 from __future__ import annotations
 
 import copy
-import uuid
 from typing import Any
 
 from mockserver.core.clock import Clock, utc_iso
 from mockserver.core.errors import ValidationFailed
+from mockserver.core.ids import ids
 from mockserver.core.store import Conflict, Store, Transaction
 from mockserver.providers.accredible import errors
 from mockserver.providers.accredible.accounts import Account, Caller
@@ -264,7 +264,7 @@ class Catalog:
 
     @staticmethod
     def new_collection_id() -> str:
-        return str(uuid.uuid4())
+        return ids.uuid()
 
 
 def _int_text(raw: Any) -> str | None:

@@ -7,11 +7,11 @@ kind shares one request life in `submissions.py`.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from mockserver.core.clock import Clock
 from mockserver.core.errors import ApiError
+from mockserver.core.ids import ids
 from mockserver.core.store import Store
 from mockserver.core.uploads import Uploads
 from mockserver.core.webhooks import WebhookDispatcher
@@ -128,7 +128,7 @@ class SeekPassModel:
 
     @staticmethod
     def verify(payload: dict[str, Any]) -> NewSubmission:
-        request_id = payload.get("request_id") or str(uuid.uuid4())
+        request_id = payload.get("request_id") or ids.uuid()
         return NewSubmission(
             kind="verify",
             partner_id=request_id,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,6 +17,7 @@ from urllib.parse import quote, unquote_to_bytes
 
 from mockserver.core.clock import Clock, utc_iso
 from mockserver.core.errors import ApiError
+from mockserver.core.ids import ids
 from mockserver.core.store import Conflict, Store
 from mockserver.core.uploads import Uploads
 from mockserver.providers.seekpass.schemas import ASSET_CONTENT_TYPES
@@ -111,7 +111,7 @@ class SubmissionService:
         links: Links,
     ) -> dict[str, Any]:
         tenant = caller.tenant
-        request_id = str(uuid.uuid4())
+        request_id = ids.uuid()
         fragment = f"clientId={caller.client.client_id}"
         if new.document_type is not None:
             fragment += f"&documentType={new.document_type}"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from mockserver.core.clock import Clock
 from mockserver.core.errors import ApiError
+from mockserver.core.ids import ids
 from mockserver.providers.seekpass import errors
 from mockserver.providers.seekpass.schemas import ALL_SCOPES
 
@@ -96,7 +96,7 @@ class TokenService:
             "scope": granted,
             "iat": int(now.timestamp()),
             "exp": int((now + TOKEN_LIFETIME).timestamp()),
-            "jti": uuid.uuid4().hex,
+            "jti": ids.hex(),
         }
         import jwt  # imported on first use: PyJWT pulls in cryptography, slow to load
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
-import uuid
 from typing import Any
 
 from mockserver.core.clock import Clock
 from mockserver.core.errors import ApiError
+from mockserver.core.ids import ids
 from mockserver.core.store import Store
 from mockserver.core.webhooks import WebhookDispatcher
 
@@ -42,11 +41,11 @@ class WebhookSubscriptions:
 
     def create(self, tenant: str, data: dict[str, Any]) -> dict[str, Any]:
         webhook = {
-            "id": str(uuid.uuid4()),
+            "id": ids.uuid(),
             "name": data.get("name"),
             "description": data.get("description"),
             "url": data["url"],
-            "secret": secrets.token_hex(32),
+            "secret": ids.hex(32),
         }
         with self.store.transaction() as tx:
             tx.insert(tenant, KIND, webhook["id"], webhook)
@@ -66,7 +65,7 @@ class WebhookSubscriptions:
         return self._replace(tenant, webhook_id, **changes)
 
     def rotate_secret(self, tenant: str, webhook_id: str) -> dict[str, Any]:
-        return self._replace(tenant, webhook_id, secret=secrets.token_hex(32))
+        return self._replace(tenant, webhook_id, secret=ids.hex(32))
 
     def _replace(self, tenant: str, webhook_id: str, **changes: Any) -> dict[str, Any]:
         with self.store.transaction() as tx:
@@ -91,7 +90,7 @@ class WebhookSubscriptions:
         queued = []
         for webhook in self.store.list(tenant, KIND):
             payload = {
-                "event_id": str(uuid.uuid4()),
+                "event_id": ids.uuid(),
                 "request_id": request["credential_id"],
                 "type": event_type,
                 "created_at": now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),

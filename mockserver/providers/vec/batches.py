@@ -10,14 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-import secrets
 import threading
-import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
 from mockserver.core.clock import Clock
 from mockserver.core.errors import ApiError, ValidationFailed
+from mockserver.core.ids import ids
 from mockserver.core.storage import ObjectStorage
 from mockserver.core.store import Store
 from mockserver.providers.vec import documents, errors
@@ -96,7 +95,7 @@ class BatchService:
         signatories: list[dict],
     ) -> dict[str, Any]:
         now = self.clock.now()
-        batch_id = str(uuid.uuid4())
+        batch_id = ids.uuid()
         requires_signatures = int(template.get("signatory_fields", 0)) > 0
         certificates = [self._certificate(institution, batch_id, row, now) for row in rows]
         batch = {
@@ -138,8 +137,8 @@ class BatchService:
         customer = institution.customers.get(email.lower())
         custom = {k: v for k, v in row.items() if k not in (*REQUIRED_COLUMNS, "IssueDate")}
         return {
-            "uuid": str(uuid.uuid4()),
-            "reference_id": f"VEC-IC-{now.year}{secrets.token_hex(7).upper()[:13]}",
+            "uuid": ids.uuid(),
+            "reference_id": f"VEC-IC-{now.year}{ids.hex(7).upper()[:13]}",
             "batch_id": batch_id,
             "customer_id": customer.get("id") if customer else None,
             "name": (row.get("RecipientsName") or "").strip(),

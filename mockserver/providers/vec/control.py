@@ -3,13 +3,11 @@ and approving batches that wait for their signatories."""
 
 from __future__ import annotations
 
-import secrets
-import uuid
-
 from flask import Blueprint, Response, current_app, jsonify
 
 from mockserver.core.errors import ApiError
 from mockserver.core.http import choose_tenant, optional_json_object
+from mockserver.core.ids import ids
 from mockserver.providers.vec.accounts import Institution
 from mockserver.providers.vec.models import VecModel
 
@@ -64,9 +62,9 @@ def build_control_blueprint() -> Blueprint:
             institution.webhook = None
         else:
             institution.webhook = {
-                "id": (institution.webhook or {}).get("id") or str(uuid.uuid4()),
+                "id": (institution.webhook or {}).get("id") or ids.uuid(),
                 "url": str(data["url"]),
-                "secret": str(data.get("secret") or "whsec_" + secrets.token_hex(24)),
+                "secret": str(data.get("secret") or "whsec_" + ids.hex(24)),
             }
         return jsonify(_settings(institution))
 

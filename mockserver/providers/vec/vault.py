@@ -3,9 +3,7 @@ asynchronous processing on the server clock, retry and download."""
 
 from __future__ import annotations
 
-import secrets
 import threading
-import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,6 +12,7 @@ from werkzeug.utils import secure_filename
 from mockserver.core.clock import Clock
 from mockserver.core.errors import ApiError, ValidationFailed
 from mockserver.core.filetypes import sniff
+from mockserver.core.ids import ids
 from mockserver.core.storage import ObjectStorage
 from mockserver.core.store import Conflict, Store
 from mockserver.providers.vec import documents, errors
@@ -82,7 +81,7 @@ class VaultService:
         if found:
             raise ValidationFailed({"file": found})
         assert data is not None and filename is not None
-        file_id = str(uuid.uuid4())
+        file_id = ids.uuid()
         name = filename.replace("\\", "/").rsplit("/", 1)[-1]
         key = f"{caller.tenant}/vec/files/{file_id}/{secure_filename(name) or 'file'}"
         self.storage.put(key, data, media_type)
@@ -119,7 +118,7 @@ class VaultService:
                 else laravel_summary({"entries": found})
             )
             raise BulkValidationFailed(message, found)
-        batch_id = str(uuid.uuid4())
+        batch_id = ids.uuid()
         institution = caller.institution
         try:
             records = self._create(institution, valid, batch_id, "bulk_upload")
@@ -203,11 +202,11 @@ class VaultService:
             counter = tx.get(tenant, COUNTER_KIND, "vault") or {"next": 1}
             for entry in entries:
                 tx.claim(tenant, FILE_USE_SCOPE, entry["file_id"], VAULT_KIND, entry["file_id"])
-                certificate_uuid = str(uuid.uuid4())
+                certificate_uuid = ids.uuid()
                 record = {
                     "id": counter["next"],
                     "uuid": certificate_uuid,
-                    "reference_id": f"VEC-IC-{now.year}{secrets.token_hex(7).upper()[:13]}",
+                    "reference_id": f"VEC-IC-{now.year}{ids.hex(7).upper()[:13]}",
                     "certificate_title": entry["certificate_title"],
                     "full_name": entry["full_name"],
                     "applicant_email": entry["applicant_email"],

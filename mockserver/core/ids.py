@@ -1,0 +1,41 @@
+"""Generated ids and secrets, repeatable on request.
+
+Normally random (uuid4, `secrets`). After `POST /_mock/seed` they come from a seeded generator,
+so the same requests after the same seed give the same ids, secrets and (with the clock frozen
+by the seed) the same timestamps: recorded answers can be compared byte for byte.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import threading
+import uuid
+
+
+class Ids:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rng: random.Random | None = None
+        self.seed_value: int | None = None
+
+    def seed(self, value: int | None) -> None:
+        with self._lock:
+            self.seed_value = value
+            self._rng = None if value is None else random.Random(value)
+
+    def _bytes(self, count: int) -> bytes:
+        with self._lock:
+            if self._rng is None:
+                return secrets.token_bytes(count)
+            return self._rng.getrandbits(count * 8).to_bytes(count, "big")
+
+    def uuid(self) -> str:
+        """A version-4 UUID as text."""
+        return str(uuid.UUID(bytes=self._bytes(16), version=4))
+
+    def hex(self, nbytes: int = 16) -> str:
+        return self._bytes(nbytes).hex()
+
+
+ids = Ids()
