@@ -146,6 +146,29 @@ def control_blueprint() -> Blueprint:
             return mock_error(400, str(exc))
         return jsonify(runtime_clock.describe())
 
+    @blueprint.get("/issued")
+    def issued() -> Response:
+        """Per provider, what it issued (credentials, batches, uploads, tokens), newest first;
+        `?provider=&tenant=&limit=` (default 50 of each)."""
+        runtime = _runtime()
+        wanted, tenant = request.args.get("provider"), request.args.get("tenant")
+        try:
+            limit = max(1, int(request.args.get("limit", 50)))
+        except ValueError:
+            return mock_error(400, "limit must be an integer")
+        found: dict[str, Any] = {}
+        for name, provider in runtime.providers.items():
+            if wanted and name != wanted:
+                continue
+            found[name] = {
+                label: {"count": len(items), "latest": items[:limit]}
+                for label, items in provider.issued(tenant).items()
+            }
+        if not wanted or wanted == "uploads":
+            uploads = [u for u in runtime.uploads.all() if not tenant or u.get("tenant") == tenant]
+            found["uploads"] = {"count": len(uploads), "latest": uploads[-limit:][::-1]}
+        return jsonify(found)
+
     @blueprint.get("/seed")
     def seed() -> Response:
         seeded = _runtime().seeded

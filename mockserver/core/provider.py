@@ -36,6 +36,8 @@ class Provider:
     build_control_blueprint: Callable[[], Blueprint] | None = None
     render: Callable[[ApiError | ValidationFailed], Response]
     scenarios: list[Scenario] = []  # the provider's named outcomes (core/scenarios.py)
+    # What the provider hands out, by label: the store kinds /_mock/issued lists.
+    issued_kinds: dict[str, str] = {}
     model: Any = None
 
     def __init__(self, runtime: Runtime) -> None:
@@ -88,6 +90,19 @@ class Provider:
         """The tenant the current request's credential maps to, without side effects (for the
         journal and fault rules); None when it carries no known credential."""
         return None
+
+    def issued(self, tenant: str | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Everything the provider issued (credentials, batches, …), newest first."""
+        store = self.runtime.store
+        prefix = tenant or f"{self.name}:"
+        found = {}
+        for label, kind in self.issued_kinds.items():
+            rows = store.dump(prefix, kind)
+            rows.sort(key=lambda row: row["created_at"], reverse=True)
+            found[label] = [
+                {"tenant": row["tenant"], "id": row["id"], **row["doc"]} for row in rows
+            ]
+        return found
 
     def tenants(self) -> list[dict[str, Any]]:
         """Accounts and the credentials that map to them, for /_mock/tenants and start-up."""

@@ -25,6 +25,7 @@ class Accredible(Provider):
     build_control_blueprint = staticmethod(build_control_blueprint)
     render = staticmethod(errors.render)
     scenarios = SCENARIOS
+    issued_kinds = {"credentials": "credential", "groups": "group", "data_exports": "data_export"}
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)

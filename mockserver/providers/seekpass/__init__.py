@@ -25,6 +25,7 @@ class SeekPass(Provider):
     build_control_blueprint = staticmethod(build_control_blueprint)
     render = staticmethod(errors.render)
     scenarios = SCENARIOS
+    issued_kinds = {"requests": "request", "webhooks": "webhook"}
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)
@@ -48,6 +49,13 @@ class SeekPass(Provider):
         client_id = basic[0] if basic else request.form.get("client_id", "")
         client = tokens.clients.get(client_id)
         return client.tenant if client else None
+
+    def issued(self, tenant: str | None = None) -> dict[str, list[dict[str, Any]]]:
+        found = super().issued(tenant)
+        found["tokens"] = [
+            t for t in self.model.tokens.recent if not tenant or t["tenant"] == tenant
+        ]
+        return found
 
     def tenants(self) -> list[dict[str, Any]]:
         by_tenant: dict[str, dict[str, Any]] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -42,6 +43,8 @@ class TokenService:
         self.clock = clock
         self.signing_key = signing_key
         self.clients: dict[str, OAuthClient] = {}
+        # The latest tokens handed out (claims only), for /_mock/issued; in memory, bounded.
+        self.recent: deque[dict[str, Any]] = deque(maxlen=200)
 
     def load_accounts(self, accounts: list[dict[str, Any]], tenant_id: Any) -> None:
         clients: dict[str, OAuthClient] = {}
@@ -99,6 +102,8 @@ class TokenService:
             "jti": ids.hex(),
         }
         import jwt  # imported on first use: PyJWT pulls in cryptography, slow to load
+
+        self.recent.appendleft({**claims, "tenant": client.tenant})
 
         return {
             "access_token": jwt.encode(claims, self.signing_key, algorithm=JWT_ALGORITHM),

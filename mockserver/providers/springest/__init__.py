@@ -23,6 +23,7 @@ class Springest(Provider):
     build_control_blueprint = staticmethod(build_control_blueprint)
     render = staticmethod(errors.render)
     scenarios = SCENARIOS
+    issued_kinds = {"certificates": "certificate"}
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)

@@ -22,6 +22,12 @@ class Vec(Provider):
     build_control_blueprint = staticmethod(build_control_blueprint)
     render = staticmethod(errors.render)
     scenarios = SCENARIOS
+    issued_kinds = {
+        "files": "vec_file",
+        "vault_certificates": "vec_vault",
+        "batches": "vec_batch",
+        "batch_certificates": "vec_certificate",
+    }
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)
