@@ -104,6 +104,12 @@ class Provider:
             ]
         return found
 
+    def dashboard_panel(self) -> list[dict[str, Any]]:
+        """Rows the dashboard shows for this provider, each `{"label", "detail", "action"?}`;
+        an action `{"label", "path", "json"?}` is a control-plane POST the page offers as a
+        button (Springest's certification verification, for instance)."""
+        return []
+
     def tenants(self) -> list[dict[str, Any]]:
         """Accounts and the credentials that map to them, for /_mock/tenants and start-up."""
         return []

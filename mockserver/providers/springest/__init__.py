@@ -33,6 +33,27 @@ class Springest(Provider):
         found = self.model.accounts.keys.get(request.args.get("api_key", ""))
         return found[0] if found else None
 
+    def dashboard_panel(self) -> list[dict[str, Any]]:
+        rows = []
+        for partner in self.model.accounts.partners.values():
+            for certification in self.model.certificates.certifications(partner.tenant):
+                verified = certification.get("verified")
+                rows.append(
+                    {
+                        "label": f"{partner.tenant} · certification {certification['id']}",
+                        "detail": f"{certification.get('name')}: "
+                        + ("verified" if verified else "not verified"),
+                        "action": None
+                        if verified
+                        else {
+                            "label": "verify",
+                            "path": f"/_mock/springest/certifications/{certification['id']}/verify",
+                            "json": {"tenant": partner.tenant},
+                        },
+                    }
+                )
+        return rows
+
     def tenants(self) -> list[dict[str, Any]]:
         listed = []
         for partner in self.model.accounts.partners.values():
