@@ -235,3 +235,23 @@ def test_rule_validation_and_network_faults_in_process(client) -> None:
         "/vec/business/certificate-vault", headers={**VEC, "Prefer": "network=reset"}
     )
     assert refused.status_code == 501  # the Flask test client has no socket to break
+
+
+def test_behavioural_scenarios_through_a_rule(client) -> None:
+    client.post(
+        "/_mock/faults",
+        json={"provider": "springest", "times": 1, "scenario": "unverified_certification"},
+    )
+    path = "/springest/certifications.json?api_key=springest-certifications-key"
+    assert client.get(path).get_json() == {"certifications": []}
+    assert len(client.get(path).get_json()["certifications"]) == 3
+    client.post(
+        "/_mock/faults",
+        json={"provider": "accredible", "times": 1, "scenario": "insufficient_credits"},
+    )
+    body = {"credential": {"recipient": {"name": "A", "email": "a@example.com"}, "group_id": 9001}}
+    first = client.post("/accredible/v1/credentials", json=body, headers=ACCREDIBLE)
+    assert first.get_json()["credential"]["approve"] is False
+    body["credential"]["recipient"]["email"] = "b@example.com"
+    second = client.post("/accredible/v1/credentials", json=body, headers=ACCREDIBLE)
+    assert second.get_json()["credential"]["approve"] is True
