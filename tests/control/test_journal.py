@@ -3,7 +3,7 @@ requests with the nearest route, the bound, and reset."""
 
 from __future__ import annotations
 
-import io
+from tests.springest.helpers import post as post_certificate
 
 ACCREDIBLE = {"Authorization": "Token token=accredible-demo-key"}
 CREATE = {
@@ -41,16 +41,7 @@ def test_provider_requests_are_journaled_with_secrets_masked(client) -> None:
 def test_count_find_and_filters(client) -> None:
     for _ in range(3):
         client.post("/accredible/v1/credentials", json=CREATE, headers=ACCREDIBLE)
-    client.post(
-        "/springest/users/certificates.json?api_key=springest-certificates-key",
-        data={
-            "certification_id": "104",
-            "email": "j@corp.example",
-            "valid_from": "2024-01-01",
-            "file": (io.BytesIO(b"%PDF-1.4 x"), "c.pdf"),
-        },
-        content_type="multipart/form-data",
-    )
+    post_certificate(client, email="j@corp.example", filename="c.pdf")
     count = client.get("/_mock/requests/count?provider=accredible&status=4xx").get_json()
     assert count == {"count": 2}  # the second and third are duplicates
     assert client.get("/_mock/requests/count?status=200").get_json() == {"count": 2}

@@ -9,6 +9,7 @@ import pytest
 
 from mockserver.core.provider import discover
 from mockserver.core.s3_routes import S3_SCENARIOS, s3_error_response
+from tests.springest.helpers import post as post_certificate
 
 ACCREDIBLE = {"Authorization": "Token token=accredible-demo-key"}
 VEC = {"Authorization": "Bearer vec-demo-full-token"}
@@ -127,18 +128,7 @@ def test_insufficient_credits_creates_unpublished_for_that_request_only(client) 
 
 
 def test_unverified_certification_hides_everything_for_that_request(client) -> None:
-    import io
-
-    client.post(
-        "/springest/users/certificates.json?api_key=springest-certificates-key",
-        data={
-            "certification_id": "104",
-            "email": "j@corp.example",
-            "valid_from": "2024-01-01",
-            "file": (io.BytesIO(b"%PDF-1.4 x"), "c.pdf"),
-        },
-        content_type="multipart/form-data",
-    )
+    post_certificate(client, email="j@corp.example", filename="c.pdf")
     path = "/springest/users/certificates.json?api_key=springest-certificates-key"
     assert len(client.get(path).get_json()["certificates"]) == 1
     hidden = client.get(path, headers={"Prefer": "scenario=unverified_certification"})
