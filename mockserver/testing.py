@@ -46,7 +46,7 @@ class Sandbox:
         runtime.settings.public_url = base  # links handed out point at this server
         thread = threading.Thread(target=server.run, name="mockserver", daemon=True)
         thread.start()
-        runtime.storage.wait_ready()
+        # The embedded S3 finishes booting in the background; the first upload waits for it.
         return cls(
             base_url=base,
             providers={name: base + p.prefix for name, p in runtime.providers.items()},
