@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 
 from mockserver.core.provider import discover
 from mockserver.core.s3_routes import S3_SCENARIOS, s3_error_response
@@ -245,3 +246,23 @@ def test_behavioural_scenarios_through_a_rule(client) -> None:
     body["credential"]["recipient"]["email"] = "b@example.com"
     second = client.post("/accredible/v1/credentials", json=body, headers=ACCREDIBLE)
     assert second.get_json()["credential"]["approve"] is True
+
+
+def test_every_error_status_a_contract_documents_has_a_scenario() -> None:
+    """The catalogue is complete against the contracts: each provider's documented error
+    statuses (and Accredible's 207) each have a named outcome. 405 is the router's, 302 a
+    redirect."""
+    from mockserver.core.contracts import contract_path
+
+    for cls in discover():
+        document = yaml.safe_load(contract_path(cls.name).read_text())
+        documented = {
+            int(code)
+            for item in document["paths"].values()
+            for operation in item.values()
+            if isinstance(operation, dict)
+            for code in operation.get("responses", {})
+            if code.isdigit() and (int(code) >= 400 or code == "207")
+        } - {405}
+        named = {scenario.status for scenario in cls.scenarios}
+        assert documented <= named, f"{cls.name}: no scenario for {sorted(documented - named)}"

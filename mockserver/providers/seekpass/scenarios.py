@@ -51,6 +51,24 @@ SCENARIOS = [
         lambda: ValidationFailed({"credentials[0].name": ["is required"]}),
     ),
     Scenario(
+        "invalid_request",
+        400,
+        "A token request without grant_type (RFC 6749 invalid_request)",
+        lambda: ApiError(400, "invalid_request", "Missing required parameter: grant_type."),
+    ),
+    Scenario(
+        "payload_too_large",
+        413,
+        "A body over the API's size limit",
+        lambda: ApiError(413, "payload_too_large", "The request body is too large"),
+    ),
+    Scenario(
+        "unsupported_media_type",
+        415,
+        "A body that is not JSON",
+        lambda: ApiError(415, "unsupported_media_type", "Content-Type must be application/json"),
+    ),
+    Scenario(
         "server_error",
         500,
         "SEEK Pass's own failure",

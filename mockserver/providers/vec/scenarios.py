@@ -32,6 +32,12 @@ SCENARIOS = [
         lambda: ValidationFailed({"full_name": ["The full name field is required."]}),
     ),
     Scenario(
+        "payload_too_large",
+        413,
+        "An upload or body over the size limit",
+        lambda: ApiError(413, "payload_too_large", "The request entity is too large."),
+    ),
+    Scenario(
         "server_error",
         500,
         "VEC's SERVER_ERROR",
