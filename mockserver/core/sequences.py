@@ -16,7 +16,7 @@ def next_ids(tx: Transaction, tenant: str, name: str, count: int = 1, first: int
     """Reserve `count` consecutive ids of sequence `name`, starting at `first` when new."""
     if count <= 0:
         return []
-    sequence = tx.get(tenant, KIND, name) or {"next": first}
+    sequence = tx.locked(tenant, KIND, name, {"next": first})
     start = int(sequence["next"])
     tx.put(tenant, KIND, name, {"next": start + count})
     return list(range(start, start + count))
@@ -24,6 +24,6 @@ def next_ids(tx: Transaction, tenant: str, name: str, count: int = 1, first: int
 
 def bump(tx: Transaction, tenant: str, name: str, used: int, first: int = 1) -> None:
     """Keep a sequence past an id taken elsewhere (a fixture's own id)."""
-    sequence = tx.get(tenant, KIND, name) or {"next": first}
+    sequence = tx.locked(tenant, KIND, name, {"next": first})
     if used >= int(sequence["next"]):
         tx.put(tenant, KIND, name, {"next": used + 1})

@@ -88,6 +88,9 @@ _UNIQUE_KEY = and_(
     unique_keys.c.key == bindparam("key"),
 )
 _GET = select(records.c.doc).where(_RECORD_KEY)
+# The same read, locking the row until the transaction ends (PostgreSQL; SQLite already runs
+# one transaction at a time, and ignores the clause).
+_GET_FOR_UPDATE = select(records.c.doc).where(_RECORD_KEY).with_for_update()
 _LIST = (
     select(records.c.doc)
     .where(and_(records.c.tenant == bindparam("tenant"), records.c.kind == bindparam("kind")))
@@ -125,11 +128,30 @@ class Transaction:
         self._conn = conn
         self._now = now
 
-    def get(self, tenant: str, kind: str, record_id: str) -> dict | None:
+    def get(self, tenant: str, kind: str, record_id: str, for_update: bool = False) -> dict | None:
+        """A record; `for_update` locks it until commit, for a read-modify-write that two
+        processes sharing one PostgreSQL store must not interleave."""
+        statement = _GET_FOR_UPDATE if for_update else _GET
         row = self._conn.execute(
-            _GET, {"tenant": tenant, "kind": kind, "record_id": record_id}
+            statement, {"tenant": tenant, "kind": kind, "record_id": record_id}
         ).first()
         return json.loads(row.doc) if row else None
+
+    def locked(self, tenant: str, kind: str, record_id: str, default: dict) -> dict:
+        """A record read with its row locked, created from `default` first if it is missing;
+        the way to keep a counter or a balance that concurrent transactions change."""
+        stamp = self._now()
+        values = {
+            "tenant": tenant,
+            "kind": kind,
+            "id": record_id,
+            "doc": _dumps(default),
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        self._conn.execute(_insert_if_missing(self._conn.dialect.name), values)
+        found = self.get(tenant, kind, record_id, for_update=True)
+        return found if found is not None else dict(default)
 
     def list(self, tenant: str, kind: str) -> list[dict]:
         rows = self._conn.execute(_LIST, {"tenant": tenant, "kind": kind})
@@ -291,6 +313,17 @@ def _make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _insert_if_missing(dialect: str) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING in the dialect's own words."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(records).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(records).on_conflict_do_nothing()
 
 
 def _dumps(doc: dict) -> str:

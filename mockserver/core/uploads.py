@@ -73,7 +73,7 @@ class Uploads:
         """Record an object that has just been stored; creates a record if none was issued."""
         tenant = tenant_of_key(key)
         with self.store.transaction() as tx:
-            record = tx.get(tenant, KIND, key) or {
+            record = tx.get(tenant, KIND, key, for_update=True) or {
                 "key": key,
                 "tenant": tenant,
                 "content_type": content_type,

@@ -2,14 +2,21 @@ import threading
 
 import pytest
 
+from mockserver.core.sequences import next_ids
 from mockserver.core.store import Conflict, Store, sqlite_file_url
+from tests.postgres import pg_url
 
 
-@pytest.fixture(params=["memory", "file"])
+@pytest.fixture(params=["memory", "file", "postgres"])
 def store(request, tmp_path):
-    url = "sqlite://" if request.param == "memory" else sqlite_file_url(tmp_path)
+    if request.param == "postgres":
+        url = pg_url()
+    else:
+        url = "sqlite://" if request.param == "memory" else sqlite_file_url(tmp_path)
     created = Store(url)
+    created.clear()  # a shared PostgreSQL database starts each test empty
     yield created
+    created.clear()
     created.close()
 
 
@@ -99,3 +106,32 @@ def test_clear_and_dump(store: Store) -> None:
     assert [row["tenant"] for row in store.dump(kind="other")] == ["q:b"]
     store.clear()
     assert store.dump() == []
+
+
+def test_counters_never_hand_out_an_id_twice_under_concurrency(store: Store) -> None:
+    """32 threads reserving ids at once (real concurrency on PostgreSQL: the row lock)."""
+    got: list[int] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(32)
+
+    def reserve() -> None:
+        barrier.wait(timeout=10)
+        with store.transaction() as tx:
+            ids = next_ids(tx, "a", "thing", 3, first=100)
+        with lock:
+            got.extend(ids)
+
+    threads = [threading.Thread(target=reserve) for _ in range(32)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(got) == list(range(100, 100 + 96))
+
+
+def test_locked_creates_once_and_reads_back(store: Store) -> None:
+    with store.transaction() as tx:
+        assert tx.locked("a", "balance", "x", {"n": 5}) == {"n": 5}
+        tx.put("a", "balance", "x", {"n": 4})
+    with store.transaction() as tx:
+        assert tx.locked("a", "balance", "x", {"n": 5}) == {"n": 4}

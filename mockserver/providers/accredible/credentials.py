@@ -322,7 +322,7 @@ class CredentialService:
             data["_new_group"] = self._group(caller, data.get("group_id"), data.get("group_name"))
         try:
             with self.store.transaction() as tx:
-                doc = tx.get(tenant, "credential", str(current["id"]))
+                doc = tx.get(tenant, "credential", str(current["id"]), for_update=True)
                 if doc is None:
                     raise errors.not_found()
                 self._apply_update(tx, caller, doc, data)
@@ -405,7 +405,7 @@ class CredentialService:
 
     def record_event(self, tenant: str, doc: dict[str, Any], event: str) -> None:
         with self.store.transaction() as tx:
-            current = tx.get(tenant, "credential", str(doc["id"]))
+            current = tx.get(tenant, "credential", str(doc["id"]), for_update=True)
             if current is None:
                 return
             current.setdefault("analytics", []).append(
@@ -423,7 +423,7 @@ class CredentialService:
         credential = self.find(caller, raw_id)
         kind = "evidence_item" if part == "evidence_items" else "reference"
         with self.store.transaction() as tx:
-            doc = tx.get(caller.tenant, "credential", str(credential["id"]))
+            doc = tx.get(caller.tenant, "credential", str(credential["id"]), for_update=True)
             if doc is None:
                 raise errors.not_found()
             item = {"id": next_ids(tx, caller.tenant, kind)[0], **data}
@@ -448,7 +448,7 @@ class CredentialService:
         credential = self.find(caller, raw_id)
         wanted = int_id(item_id)
         with self.store.transaction() as tx:
-            doc = tx.get(caller.tenant, "credential", str(credential["id"]))
+            doc = tx.get(caller.tenant, "credential", str(credential["id"]), for_update=True)
             items = (doc or {}).get(part, [])
             for index, item in enumerate(items):
                 if item["id"] != wanted:

@@ -26,7 +26,7 @@ class Credits:
         """Take one credit if there is one; False when the balance is empty."""
         if scenarios.active("insufficient_credits"):
             return False
-        record = tx.get(account.tenant, KIND, RECORD) or {"balance": account.initial_credits}
+        record = tx.locked(account.tenant, KIND, RECORD, {"balance": account.initial_credits})
         if record["balance"] <= 0:
             return False
         tx.put(account.tenant, KIND, RECORD, {"balance": record["balance"] - 1})
@@ -34,7 +34,7 @@ class Credits:
 
     def pool(self, tx: Transaction, account: Account) -> CreditPool:
         """The balance read once for a transaction that publishes many credentials."""
-        record = tx.get(account.tenant, KIND, RECORD) or {"balance": account.initial_credits}
+        record = tx.locked(account.tenant, KIND, RECORD, {"balance": account.initial_credits})
         if scenarios.active("insufficient_credits"):  # this request runs as if none were left
             return CreditPool(tx, account.tenant, 0)
         return CreditPool(tx, account.tenant, int(record["balance"]))

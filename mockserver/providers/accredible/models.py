@@ -7,7 +7,7 @@ from typing import Any
 from mockserver.core.clock import Clock
 from mockserver.core.ratelimit import Quota, RateLimiter, quota_from
 from mockserver.core.storage import ObjectStorage
-from mockserver.core.store import Store
+from mockserver.core.store import Conflict, Store
 from mockserver.providers.accredible.accounts import Accounts
 from mockserver.providers.accredible.catalog import Catalog
 from mockserver.providers.accredible.credentials import CredentialService
@@ -45,12 +45,15 @@ class AccredibleModel:
         """Put each account's fixture records in the store once (a restart on the same data
         directory keeps what the API changed since)."""
         for account in self.accounts.by_tenant.values():
-            with self.store.transaction() as tx:
-                if tx.get(account.tenant, "account", "seeded") is not None:
-                    continue
-                self.catalog.seed(tx, account)
-                self.credits.seed(tx, account)
-                tx.put(account.tenant, "account", "seeded", {"seeded": True})
+            try:
+                with self.store.transaction() as tx:
+                    if tx.get(account.tenant, "account", "seeded") is not None:
+                        continue
+                    self.catalog.seed(tx, account)
+                    self.credits.seed(tx, account)
+                    tx.insert(account.tenant, "account", "seeded", {"seeded": True})
+            except Conflict:
+                continue  # another server sharing the store seeded this account just now
 
     def reload(self) -> None:
         self.limiter.clear()

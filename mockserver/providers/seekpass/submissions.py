@@ -278,7 +278,7 @@ class SubmissionService:
             raise ApiError(400, "bad_request", "outcome must be verified or canceled")
         for tenant in tenants:
             with self.store.transaction() as tx:
-                request = tx.get(tenant, REQUEST_KIND, request_id)
+                request = tx.get(tenant, REQUEST_KIND, request_id, for_update=True)
                 if request is None:
                     continue
                 status, _ = self.effective_status(request)

@@ -69,7 +69,7 @@ class WebhookSubscriptions:
 
     def _replace(self, tenant: str, webhook_id: str, **changes: Any) -> dict[str, Any]:
         with self.store.transaction() as tx:
-            webhook = tx.get(tenant, KIND, webhook_id)
+            webhook = tx.get(tenant, KIND, webhook_id, for_update=True)
             if webhook is None:
                 raise ApiError(404, "not_found", f"No webhook with id {webhook_id!r}")
             webhook.update(changes)

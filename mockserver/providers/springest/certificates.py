@@ -17,7 +17,7 @@ from mockserver.core.filetypes import sniff
 from mockserver.core.ratelimit import RateLimiter
 from mockserver.core.sequences import next_ids
 from mockserver.core.storage import ObjectStorage
-from mockserver.core.store import Store
+from mockserver.core.store import Conflict, Store
 from mockserver.providers.springest import errors
 from mockserver.providers.springest.accounts import Caller, Partner
 from mockserver.providers.springest.schemas import NOT_DATE, REQUIRED
@@ -47,6 +47,12 @@ class CertificateService:
     # ---- certifications ---------------------------------------------------------------------
 
     def seed(self, partner: Partner) -> None:
+        try:
+            self._seed(partner)
+        except Conflict:
+            pass  # another server sharing the store seeded this partner just now
+
+    def _seed(self, partner: Partner) -> None:
         with self.store.transaction() as tx:
             if tx.get(partner.tenant, "partner", "seeded") is not None:
                 return
@@ -59,7 +65,7 @@ class CertificateService:
                     "verified": bool(entry.get("verified", False)),
                 }
                 tx.put(partner.tenant, "certification", str(doc["id"]), doc)
-            tx.put(partner.tenant, "partner", "seeded", {"seeded": True})
+            tx.insert(partner.tenant, "partner", "seeded", {"seeded": True})
 
     def certification(self, tenant: str, certification_id: int) -> dict[str, Any] | None:
         return self.store.get(tenant, "certification", str(certification_id))
@@ -75,7 +81,7 @@ class CertificateService:
 
     def set_verified(self, tenant: str, certification_id: int, verified: bool) -> dict[str, Any]:
         with self.store.transaction() as tx:
-            doc = tx.get(tenant, "certification", str(certification_id))
+            doc = tx.get(tenant, "certification", str(certification_id), for_update=True)
             if doc is None:
                 raise ApiError(404, "not_found", f"no certification {certification_id}")
             doc["verified"] = verified

@@ -199,7 +199,7 @@ class VaultService:
         tenant = institution.tenant
         records = []
         with self.store.transaction() as tx:
-            counter = tx.get(tenant, COUNTER_KIND, "vault") or {"next": 1}
+            counter = tx.locked(tenant, COUNTER_KIND, "vault", {"next": 1})
             for entry in entries:
                 tx.claim(tenant, FILE_USE_SCOPE, entry["file_id"], VAULT_KIND, entry["file_id"])
                 certificate_uuid = ids.uuid()
