@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from mockserver.core.routing import segment_except
 from mockserver.providers.accredible import (
     routes_account,
     routes_credentials,
@@ -15,6 +16,8 @@ from mockserver.providers.accredible.web import enforce, model
 
 def build_blueprint() -> Blueprint:
     bp = Blueprint("accredible", __name__)
+    # `PUT /v1/credentials/search` is a 405, not an update of a credential called "search".
+    segment_except(bp, "credential_ref", "search", "bulk_create", "generate_pdf")
 
     @bp.before_request
     def rate_limit() -> None:

@@ -7,6 +7,7 @@ import base64
 import hashlib
 import json
 from typing import Any
+from uuid import UUID
 
 from flask import Blueprint, Response
 
@@ -152,24 +153,24 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
             {"group": _group(who, model().catalog.create_group(who, wrapped(body(), "group")))}
         )
 
-    @bp.get("/v1/issuer/groups/<group_id>")
-    def view_group(group_id: str) -> Response:
+    @bp.get("/v1/issuer/groups/<int:group_id>")
+    def view_group(group_id: int) -> Response:
         who = caller()
         return ok({"group": _group(who, model().catalog.get(who, "group", group_id))})
 
-    @bp.put("/v1/issuer/groups/<group_id>")
-    def update_group(group_id: str) -> Response:
+    @bp.put("/v1/issuer/groups/<int:group_id>")
+    def update_group(group_id: int) -> Response:
         who = caller()
         raw = wrapped(body(), "group")
         return ok({"group": _group(who, model().catalog.update_group(who, group_id, raw))})
 
-    @bp.delete("/v1/issuer/groups/<group_id>")
-    def delete_group(group_id: str) -> Response:
+    @bp.delete("/v1/issuer/groups/<int:group_id>")
+    def delete_group(group_id: int) -> Response:
         who = caller()
         return ok({"group": _group(who, model().catalog.remove(who, "group", group_id))})
 
-    @bp.post("/v1/issuer/groups/<group_id>/clone")
-    def clone_group(group_id: str) -> Response:
+    @bp.post("/v1/issuer/groups/<int:group_id>/clone")
+    def clone_group(group_id: int) -> Response:
         who = caller()
         original = model().catalog.get(who, "group", group_id)
         overrides = body().get("group", {})
@@ -211,8 +212,9 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
             catalog.set_collection_groups(who, doc["id"], refs)
         return ok({"collection": _collection(who, doc)})
 
-    @bp.put("/v1/collections/<collection_id>")
-    def update_collection(collection_id: str) -> Response:
+    @bp.put("/v1/collections/<uuid:collection_id>")
+    def update_collection(collection_id: UUID) -> Response:
+        collection_id = str(collection_id)
         who = caller()
         catalog = model().catalog
         doc = catalog.get(who, "collection", collection_id)
@@ -225,8 +227,9 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
         doc.update(data)
         return ok({"collection": _collection(who, catalog.save(who, "collection", doc))})
 
-    @bp.delete("/v1/collections/<collection_id>")
-    def delete_collection(collection_id: str) -> Response:
+    @bp.delete("/v1/collections/<uuid:collection_id>")
+    def delete_collection(collection_id: UUID) -> Response:
+        collection_id = str(collection_id)
         who = caller()
         catalog = model().catalog
         shown = _collection(who, catalog.get(who, "collection", collection_id))
@@ -287,12 +290,12 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
         ]
         return ok({"designs": found})
 
-    @bp.get("/v1/designs/<design_id>")
-    def view_design(design_id: str) -> Response:
+    @bp.get("/v1/designs/<int:design_id>")
+    def view_design(design_id: int) -> Response:
         return ok({"design": _design(model().catalog.get(caller(), "design", design_id))})
 
-    @bp.put("/v1/designs/<design_id>")
-    def update_design(design_id: str) -> Response:
+    @bp.put("/v1/designs/<int:design_id>")
+    def update_design(design_id: int) -> Response:
         who = caller()
         catalog = model().catalog
         doc = catalog.get(who, "design", design_id)
@@ -305,12 +308,12 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
         doc.update(data)
         return ok({"design": _design(catalog.save(who, "design", doc))})
 
-    @bp.delete("/v1/designs/<design_id>")
-    def delete_design(design_id: str) -> Response:
+    @bp.delete("/v1/designs/<int:design_id>")
+    def delete_design(design_id: int) -> Response:
         return ok({"design": _design(model().catalog.remove(caller(), "design", design_id))})
 
-    @bp.post("/v1/designs/<design_id>/copy")
-    def copy_design(design_id: str) -> Response:
+    @bp.post("/v1/designs/<int:design_id>/copy")
+    def copy_design(design_id: int) -> Response:
         who = caller()
         catalog = model().catalog
         original = catalog.get(who, "design", design_id)
@@ -335,8 +338,8 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
         page, meta = paginate(found, source, 50)
         return ok({"designs": page, "meta": meta})
 
-    @bp.post("/v1/designs/<design_id>/preview")
-    def preview_design(design_id: str) -> Response:
+    @bp.post("/v1/designs/<int:design_id>/preview")
+    def preview_design(design_id: int) -> Response:
         who = caller()
         design = model().catalog.get(who, "design", design_id)
         merge = json.dumps(body(), sort_keys=True, separators=(",", ":")).encode()
@@ -354,13 +357,13 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
         data = load(DepartmentSchema, wrapped(body(), "department"))
         return ok({"department": _department(model().catalog.create(who, "department", data))})
 
-    @bp.get("/v1/departments/<department_id>")
-    def view_department(department_id: str) -> Response:
+    @bp.get("/v1/departments/<int:department_id>")
+    def view_department(department_id: int) -> Response:
         doc = model().catalog.get(caller(), "department", department_id)
         return ok({"department": _department(doc)})
 
-    @bp.put("/v1/departments/<department_id>")
-    def update_department(department_id: str) -> Response:
+    @bp.put("/v1/departments/<int:department_id>")
+    def update_department(department_id: int) -> Response:
         who = caller()
         catalog = model().catalog
         doc = catalog.get(who, "department", department_id)
@@ -371,8 +374,8 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
         doc.update(data)
         return ok({"department": _department(catalog.save(who, "department", doc))})
 
-    @bp.delete("/v1/departments/<department_id>")
-    def delete_department(department_id: str) -> Response:
+    @bp.delete("/v1/departments/<int:department_id>")
+    def delete_department(department_id: int) -> Response:
         who = caller()
         _account_key(who)
         return ok(
@@ -457,8 +460,8 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
         doc = model().exports.create(who, data["entity"], data["department_id"])
         return ok({"data_export": _export(doc)}, 201)
 
-    @bp.get("/v1/data_exports/<export_id>")
-    def view_export(export_id: str) -> Response:
+    @bp.get("/v1/data_exports/<int:export_id>")
+    def view_export(export_id: int) -> Response:
         return ok({"data_export": _export(model().catalog.get(caller(), "data_export", export_id))})
 
     # ---- team members -------------------------------------------------------------------
@@ -470,14 +473,14 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
         _check_departments(who, data["department_permissions"])
         return ok({"team_member": _team_member(model().catalog.create(who, "team_member", data))})
 
-    @bp.get("/v1/team_members/<member_id>")
-    def view_team_member(member_id: str) -> Response:
+    @bp.get("/v1/team_members/<int:member_id>")
+    def view_team_member(member_id: int) -> Response:
         who = caller()
         _account_key(who)
         return ok({"team_member": _team_member(model().catalog.get(who, "team_member", member_id))})
 
-    @bp.put("/v1/team_members/<member_id>")
-    def update_team_member(member_id: str) -> Response:
+    @bp.put("/v1/team_members/<int:member_id>")
+    def update_team_member(member_id: int) -> Response:
         who = caller()
         _account_key(who)
         catalog = model().catalog
@@ -491,8 +494,8 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
         doc.update(data)
         return ok({"team_member": _team_member(catalog.save(who, "team_member", doc))})
 
-    @bp.delete("/v1/team_members/<member_id>")
-    def delete_team_member(member_id: str) -> Response:
+    @bp.delete("/v1/team_members/<int:member_id>")
+    def delete_team_member(member_id: int) -> Response:
         who = caller()
         _account_key(who)
         return ok(

@@ -54,21 +54,21 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
         )
         return ok(payload, status)
 
-    @bp.get("/v1/credentials/<credential_id>")
+    @bp.get("/v1/credentials/<credential_ref:credential_id>")
     def view_credential(credential_id: str) -> Response:
         who = caller()
         return ok(
             {"credential": credential_body(who, model().credentials.find(who, credential_id))}
         )
 
-    @bp.put("/v1/credentials/<credential_id>")
+    @bp.put("/v1/credentials/<credential_ref:credential_id>")
     def update_credential(credential_id: str) -> Response:
         who = caller()
         payload = body().get("credential", {})
         doc = model().credentials.update(who, credential_id, payload)
         return ok({"credential": credential_body(who, doc)})
 
-    @bp.delete("/v1/credentials/<credential_id>")
+    @bp.delete("/v1/credentials/<credential_ref:credential_id>")
     def delete_credential(credential_id: str) -> Response:
         who = caller()
         return ok(
@@ -118,7 +118,7 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
         )
         return ok({"file": _download(key)})
 
-    @bp.post("/v1/credentials/generate_single_pdf/<credential_id>")
+    @bp.post("/v1/credentials/generate_single_pdf/<credential_ref:credential_id>")
     def generate_single_pdf(credential_id: str) -> Response:
         who = caller()
         doc = model().credentials.find(who, credential_id)
@@ -140,15 +140,15 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
         doc = model().credentials.find(who, raw_id)
         return redirect(links().credential_page(doc["encoded_id"], doc.get("private_key")), 302)
 
-    @bp.get("/v1/credentials/blockchain_data/<credential_id>")
+    @bp.get("/v1/credentials/blockchain_data/<credential_ref:credential_id>")
     def blockchain_v1(credential_id: str) -> Response:
         return _blockchain(credential_id, v2=False)
 
-    @bp.get("/v2/credentials/<credential_id>/blockchain_data")
+    @bp.get("/v2/credentials/<credential_ref:credential_id>/blockchain_data")
     def blockchain_v2(credential_id: str) -> Response:
         return _blockchain(credential_id, v2=True)
 
-    @bp.post("/v1/credentials/analytics/<credential_id>")
+    @bp.post("/v1/credentials/analytics/<credential_ref:credential_id>")
     def credential_analytics(credential_id: str) -> Response:
         who = caller()
         doc = model().credentials.find(who, credential_id)
@@ -161,30 +161,30 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
 
 def _register_part(bp: Blueprint, part: str, wrapper: str) -> None:
     present = presenters.evidence_item if part == "evidence_items" else presenters.reference
-    base = f"/v1/credentials/<credential_id>/{part}"
+    base = f"/v1/credentials/<credential_ref:credential_id>/{part}"
 
     def create(credential_id: str) -> Response:
         who = caller()
         item = model().credentials.add_part(who, credential_id, part, body().get(wrapper))
         return ok({wrapper: present(item)})
 
-    def view(credential_id: str, item_id: str) -> Response:
+    def view(credential_id: str, item_id: int) -> Response:
         item = model().credentials.part(caller(), credential_id, part, item_id)
         return ok({wrapper: present(item)})
 
-    def update(credential_id: str, item_id: str) -> Response:
+    def update(credential_id: str, item_id: int) -> Response:
         who = caller()
         raw = body().get(wrapper, {})
         item = model().credentials.change_part(who, credential_id, part, item_id, raw)
         return ok({wrapper: present(item)})
 
-    def delete(credential_id: str, item_id: str) -> Response:
+    def delete(credential_id: str, item_id: int) -> Response:
         who = caller()
         item = model().credentials.change_part(who, credential_id, part, item_id, {}, remove=True)
         return ok({wrapper: present(item)})
 
     bp.add_url_rule(base, f"create_{wrapper}", create, methods=["POST"])
-    item_path = f"{base}/<item_id>"
+    item_path = f"{base}/<int:item_id>"
     bp.add_url_rule(item_path, f"view_{wrapper}", view, methods=["GET"])
     bp.add_url_rule(item_path, f"update_{wrapper}", update, methods=["PUT"])
     bp.add_url_rule(item_path, f"delete_{wrapper}", delete, methods=["DELETE"])

@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError
 from mockserver.core.auth import basic_credentials, bearer_token
 from mockserver.core.errors import ApiError, ValidationFailed, flatten_marshmallow
 from mockserver.core.http import json_object_body, provider_base, public_base
+from mockserver.core.routing import segment_except
 from mockserver.providers.seekpass.models import SeekPassModel
 from mockserver.providers.seekpass.schemas import (
     SINGLE_SCOPES,
@@ -101,6 +102,8 @@ def _add_v1_single(kind: str) -> Callable[[], tuple[Response, int]]:
 
 def build_blueprint() -> Blueprint:
     blueprint = Blueprint("seekpass", __name__)
+    # `GET /api/partner/v2/verify/requests/digital_identity.json` is a 405, not a request id.
+    segment_except(blueprint, "verify_ref", "digital_identity")
 
     @blueprint.post("/api/partner/v1/oauth/token.json")
     def token() -> Response:
@@ -176,7 +179,7 @@ def build_blueprint() -> Blueprint:
         payload = _validate(VERIFY_SCHEMA, json_object_body())
         return _submit(caller, _model().verify(payload))
 
-    @blueprint.get("/api/partner/v2/verify/requests/<request_id>.json")
+    @blueprint.get("/api/partner/v2/verify/requests/<verify_ref:request_id>.json")
     def verify_result(request_id: str) -> Response:
         caller = _caller("read.digital_identity")
         return jsonify(_model().verify_result(caller.tenant, request_id))

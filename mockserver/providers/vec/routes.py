@@ -10,6 +10,7 @@ from werkzeug.datastructures import FileStorage
 
 from mockserver.core.auth import bearer_token
 from mockserver.core.http import provider_base, public_base
+from mockserver.core.routing import segment_except
 from mockserver.providers.vec import presenters
 from mockserver.providers.vec.accounts import Caller
 from mockserver.providers.vec.errors import BulkValidationFailed
@@ -65,6 +66,8 @@ def _page(items: list[Any], params: dict[str, Any], path: str) -> dict[str, Any]
 
 def build_blueprint() -> Blueprint:
     blueprint = Blueprint("vec", __name__)
+    # `GET /business/certificate-vault/bulk` is a 405, not a certificate called "bulk".
+    segment_except(blueprint, "vault_ref", "bulk", "upload-file")
 
     # --- certificate vault ----------------------------------------------------------------
 
@@ -106,20 +109,20 @@ def build_blueprint() -> Blueprint:
         items = [presenters.vault_item(record) for record in records]
         return jsonify(_page(items, params, "/business/certificate-vault"))
 
-    @blueprint.get("/business/certificate-vault/<certificate_uuid>")
+    @blueprint.get("/business/certificate-vault/<vault_ref:certificate_uuid>")
     def get_vault(certificate_uuid: str) -> Response:
         caller = _caller("certificate-vault:view")
         record = _model().vault.get(caller, certificate_uuid)
         return jsonify({"data": presenters.vault_detail(record, caller.institution, _link)})
 
-    @blueprint.post("/business/certificate-vault/<certificate_uuid>/retry")
+    @blueprint.post("/business/certificate-vault/<vault_ref:certificate_uuid>/retry")
     def retry_vault(certificate_uuid: str) -> Response:
         caller = _caller("certificate-vault:update")
         record = _model().vault.retry(caller, certificate_uuid)
         detail = presenters.vault_detail(record, caller.institution, _link)
         return jsonify({"message": "Vault certificate retry initiated", "data": detail})
 
-    @blueprint.get("/business/certificate-vault/<certificate_uuid>/download")
+    @blueprint.get("/business/certificate-vault/<vault_ref:certificate_uuid>/download")
     def download_vault(certificate_uuid: str) -> Response:
         caller = _caller("certificate-vault:download")
         data, filename = _model().vault.verified_pdf(caller, certificate_uuid)
