@@ -50,6 +50,9 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(**{name: getattr(args, name, None) for name in names})
 
 
+BODY_CEILING = 256 * 1024 * 1024
+
+
 def serve(settings: Settings) -> None:
     from waitress import create_server
 
@@ -71,7 +74,9 @@ def serve(settings: Settings) -> None:
         threads=settings.threads,
         ident="mockserver",
         clear_untrusted_proxy_headers=True,
-        max_request_body_size=max(settings.max_upload_bytes, settings.max_request_bytes) + 1024,
+        # Far above the app's own limits, so that an oversized body reaches the app and gets the
+        # provider's 413 rather than waitress's plain-text one.
+        max_request_body_size=BODY_CEILING,
     )
     bound = _bound_ports(server)
     main_port = bound[0]

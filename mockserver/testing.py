@@ -41,7 +41,14 @@ class Sandbox:
         server_settings = Settings(**{"host": "127.0.0.1", "port": 0, **settings})
         runtime = Runtime(server_settings)
         app = create_app(server_settings, runtime)
-        server = create_server(app, host="127.0.0.1", port=0, threads=8, ident="mockserver")
+        server = create_server(
+            app,
+            host="127.0.0.1",
+            port=0,
+            threads=8,
+            ident="mockserver",
+            max_request_body_size=256 * 1024 * 1024,
+        )
         base = f"http://127.0.0.1:{server.effective_port}"
         runtime.settings.public_url = base  # links handed out point at this server
         thread = threading.Thread(target=server.run, name="mockserver", daemon=True)

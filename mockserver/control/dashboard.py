@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 
 from mockserver.core.faults import rule_from
 from mockserver.core.outcomes import catalogue
+from mockserver.core.pipeline import add_hints
 
 
 def _runtime():  # noqa: ANN202
@@ -36,7 +37,7 @@ def dashboard_blueprint() -> Blueprint:
             "dashboard.html",
             clock=runtime.clock.describe(),
             tenants={name: p.tenants() for name, p in runtime.providers.items()},
-            requests=list(reversed(runtime.journal.entries()))[:30],
+            requests=add_hints(current_app, list(reversed(runtime.journal.entries()))[:30]),
             state=_state_counts(runtime),
             uploads=list(reversed(runtime.uploads.all()))[:10],
             faults=[rule.describe() for rule in runtime.faults.rules],

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from mockserver.core.errors import ApiError
 from mockserver.core.journal import Journal
+from mockserver.core.pipeline import add_hints
 
 CRITERIA = (
     "provider",
@@ -48,7 +49,7 @@ def _limit(source: dict[str, Any]) -> int:
 
 def _listing(source: dict[str, Any]) -> dict[str, Any]:
     found = _journal().entries(_criteria(source))
-    newest_first = list(reversed(found))[: _limit(source)]
+    newest_first = add_hints(current_app, list(reversed(found))[: _limit(source)])
     return {"count": len(found), "journal_size": _journal().size, "requests": newest_first}
 
 
@@ -79,7 +80,7 @@ def journal_blueprint() -> Blueprint:
     def one(entry_id: int) -> Response:
         for entry in _journal().entries():
             if entry["id"] == entry_id:
-                return jsonify(entry)
+                return jsonify(add_hints(current_app, [entry])[0])
         raise ApiError(404, "not_found", f"no journal entry {entry_id} (it may have been dropped)")
 
     @bp.delete("")

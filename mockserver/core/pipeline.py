@@ -21,6 +21,7 @@ from mockserver.core.ids import ids
 from mockserver.core.journal import body_text, mask_header, mask_text
 
 MOCK_HEADER = "X-Mockserver"
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 CONTROL_PREFIX = "/_mock"
 S3_PREFIX = "/_s3"
 # Request bodies larger than this are journaled by size only (uploads can be 25 MB).
@@ -30,7 +31,10 @@ READ_LIMIT = 1024 * 1024
 def install(app: Flask, provider_prefixes: dict[str, str]) -> None:
     @app.before_request
     def _start() -> Response | None:
-        g.request_id = request.headers.get("X-Request-Id") or ids.hex()
+        # A caller's own id is echoed only when it is a plain token: header injection through
+        # it (CR/LF, anything odd) gets a fresh id instead.
+        given = request.headers.get("X-Request-Id", "")
+        g.request_id = given if REQUEST_ID.fullmatch(given) else ids.hex()
         g.started = time.perf_counter()
         g.provider = provider_for_path(request.path, provider_prefixes)
         scenarios.set_active(None)
@@ -85,9 +89,7 @@ def _journal(app: Flask, response: Response) -> None:
         "fault": g.get("fault"),
         "unmatched": unmatched,
     }
-    if unmatched:
-        entry["hint"] = nearest_route(app, request.method, request.path)
-    journal.record(entry)
+    journal.record(entry)  # an unmatched entry's hint is worked out when someone reads it
 
 
 def _tenant(provider: Any) -> str | None:
@@ -126,6 +128,14 @@ def _response_body(response: Response, limit: int) -> dict[str, Any]:
     return {"response_body": text, "response_truncated": cut}
 
 
+def add_hints(app: Flask, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give unmatched entries their nearest route (once; kept on the entry)."""
+    for entry in entries:
+        if entry.get("unmatched") and "hint" not in entry:
+            entry["hint"] = nearest_route(app, entry["method"], entry["path"])
+    return entries
+
+
 def nearest_route(app: Flask, method: str, path: str) -> dict[str, Any] | None:
     """The served route most like a path that matched none, with its methods."""
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
@@ -136,4 +146,5 @@ def nearest_route(app: Flask, method: str, path: str) -> dict[str, Any] | None:
         return None
     rule = shapes[close[0]]
     methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
-    return {"route": rule.rule, "methods": methods, "method_matches": method in methods}
+    route = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"<\1>", rule.rule)  # `<int:id>` shown as `<id>`
+    return {"route": route, "methods": methods, "method_matches": method in methods}
