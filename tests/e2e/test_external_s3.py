@@ -40,3 +40,32 @@ def test_uploads_go_to_the_external_endpoint_and_are_noticed(external_s3) -> Non
         assert [u["status"] for u in requests_state["uploads"][1:]] == ["pending"] * 3
     finally:
         runtime.close()
+
+
+def test_with_an_external_s3_and_a_data_dir_uploads_survive_a_restart(
+    external_s3, tmp_path
+) -> None:
+    settings = Settings(s3_endpoint=external_s3, s3_bucket="durable", data_dir=str(tmp_path))
+    first = Runtime(settings)
+    try:
+        client = create_app(runtime=first).test_client()
+        body = client.post(BATCH_PATH, json=sample_batch(), headers=auth(token(client))).get_json()
+        link = body["asset_uploads"][0]["url"]
+        assert (
+            requests.put(
+                link, data=b"%PDF-1.4 kept", headers={"Content-Type": "application/pdf"}, timeout=10
+            ).status_code
+            == 200
+        )
+        client.get("/_mock/seekpass/requests")  # notices the upload (HEAD) and records it
+    finally:
+        first.close()
+    second = Runtime(Settings(s3_endpoint=external_s3, s3_bucket="durable", data_dir=str(tmp_path)))
+    try:
+        client = create_app(runtime=second).test_client()
+        state = client.get("/_mock/seekpass/requests").get_json()["requests"][0]
+        assert state["uploads"][0]["status"] == "uploaded" and state["uploads"][0]["size"] == 13
+        record = next(u for u in second.uploads.all() if u["status"] == "uploaded")
+        assert second.storage.get(record["key"]) == b"%PDF-1.4 kept"  # the object itself
+    finally:
+        second.close()
