@@ -102,16 +102,7 @@ def run(
     if path_filter:
         command += ["--include-path-regex", path_filter]
     requests.post(f"{base}/_mock/reset", timeout=30)
-    # Quotas would refuse most of a large run; the run is about inputs, not limits.
-    requests.post(f"{base}/_mock/accredible/rate_limit", json={"limit": 10**9}, timeout=30)
-    requests.post(
-        f"{base}/_mock/springest/limits",
-        json={"scope": "certificate_posts", "limit": 10**9},
-        timeout=30,
-    )
-    requests.post(
-        f"{base}/_mock/springest/limits", json={"scope": "requests", "limit": 10**9}, timeout=30
-    )
+    lift_quotas(base)  # a large run is about inputs, not limits
     subprocess.run(
         command,
         cwd=workdir,

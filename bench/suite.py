@@ -28,6 +28,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import lift_quotas  # noqa: E402
 from bench.run import BATCH, Counter, cold_start, rss_mb, upload_throughput  # noqa: E402
 from tests.e2e.live import LiveServer  # noqa: E402
 from tests.seekpass.helpers import SAMPLE_BATCH, http_token  # noqa: E402
@@ -181,16 +182,7 @@ def main() -> None:  # noqa: PLR0915 - one table, measured in order
             ("cold start to first 200", f"{start_s:.2f} s", "≤ 1 s"),
             ("idle RSS", f"{idle:.0f} MB", "≤ 120 MB"),
         ]
-        requests.post(f"{base}/_mock/accredible/rate_limit", json={"limit": 10**9}, timeout=10)
-        requests.post(f"{base}/_mock/accredible/credits", json={"balance": 10**8}, timeout=10)
-        requests.post(
-            f"{base}/_mock/springest/limits",
-            json={"scope": "certificate_posts", "limit": 10**9},
-            timeout=10,
-        )
-        requests.post(
-            f"{base}/_mock/springest/limits", json={"scope": "requests", "limit": 10**9}, timeout=10
-        )
+        lift_quotas(base)
         seekpass = {"Authorization": f"Bearer {http_token(base + '/seekpass')}"}
         accredible = {"Authorization": "Token token=accredible-demo-key"}
         vec = {"Authorization": "Bearer vec-demo-full-token"}

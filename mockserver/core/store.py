@@ -140,16 +140,8 @@ class Transaction:
     def locked(self, tenant: str, kind: str, record_id: str, default: dict) -> dict:
         """A record read with its row locked, created from `default` first if it is missing;
         the way to keep a counter or a balance that concurrent transactions change."""
-        stamp = self._now()
-        values = {
-            "tenant": tenant,
-            "kind": kind,
-            "id": record_id,
-            "doc": _dumps(default),
-            "created_at": stamp,
-            "updated_at": stamp,
-        }
-        self._conn.execute(_insert_if_missing(self._conn.dialect.name), values)
+        row = self._row(tenant, kind, record_id, default)
+        self._conn.execute(_insert_if_missing(self._conn.dialect.name), row)
         found = self.get(tenant, kind, record_id, for_update=True)
         return found if found is not None else dict(default)
 
@@ -159,8 +151,14 @@ class Transaction:
 
     def insert(self, tenant: str, kind: str, record_id: str, doc: dict) -> None:
         """Create a record; Conflict if (tenant, kind, id) exists."""
+        try:
+            self._conn.execute(_INSERT, self._row(tenant, kind, record_id, doc))
+        except IntegrityError as exc:
+            raise Conflict(kind, record_id) from exc
+
+    def _row(self, tenant: str, kind: str, record_id: str, doc: dict) -> dict[str, Any]:
         stamp = self._now()
-        values = {
+        return {
             "tenant": tenant,
             "kind": kind,
             "id": record_id,
@@ -168,10 +166,6 @@ class Transaction:
             "created_at": stamp,
             "updated_at": stamp,
         }
-        try:
-            self._conn.execute(_INSERT, values)
-        except IntegrityError as exc:
-            raise Conflict(kind, record_id) from exc
 
     def put(self, tenant: str, kind: str, record_id: str, doc: dict) -> None:
         """Create or replace a record."""

@@ -9,6 +9,7 @@ import io
 import pytest
 
 from tests.seekpass.helpers import auth, token
+from tests.springest.helpers import post as post_certificate
 
 ACCREDIBLE = {"Authorization": "Token token=accredible-demo-key"}
 VEC = {"Authorization": "Bearer vec-demo-full-token"}
@@ -89,31 +90,12 @@ def test_xml_bombs_are_never_parsed(client) -> None:
         content_type="application/xml",
     )
     assert response.status_code == 400 and b"multipart/form-data" in response.data
-    as_file = client.post(
-        f"/springest/users/certificates.xml?api_key={key}",
-        data={
-            "certification_id": "104",
-            "email": "j@corp.example",
-            "valid_from": "2024-01-01",
-            "file": (io.BytesIO(bomb), "bomb.xml"),
-        },
-        content_type="multipart/form-data",
-    )
+    as_file = post_certificate(client, fmt=".xml", file=bomb, filename="bomb.xml")
     assert as_file.status_code == 400 and b"PDF" in as_file.data
 
 
 def test_path_traversal_in_file_names_and_keys(client, runtime) -> None:
-    key = "springest-certificates-key"
-    posted = client.post(
-        f"/springest/users/certificates.json?api_key={key}",
-        data={
-            "certification_id": "104",
-            "email": "j@corp.example",
-            "valid_from": "2024-01-01",
-            "file": (io.BytesIO(b"%PDF-1.4 x"), "../../../../etc/passwd.pdf"),
-        },
-        content_type="multipart/form-data",
-    )
+    posted = post_certificate(client, filename="../../../../etc/passwd.pdf")
     assert posted.status_code == 200
     stored = runtime.store.list("springest:demo-lms", "certificate")[0]["file"]
     assert ".." not in stored["key"] and stored["key"].startswith("springest:demo-lms/")

@@ -9,6 +9,7 @@ import io
 import pytest
 
 from tests.seekpass.helpers import BATCH_PATH, TRAINING_CLIENT, auth, sample_batch, token
+from tests.springest.helpers import post as post_certificate
 
 OWNER_MARK = "owner-secret-marker"
 
@@ -199,32 +200,14 @@ def test_vec_every_resource(client) -> None:
 
 def test_springest_every_resource(client) -> None:
     owner, other = "springest-certificates-key", "springest-other-key"
-    client.post(
-        f"/springest/users/certificates.json?api_key={owner}",
-        data={
-            "certification_id": "104",
-            "email": "owner@example.com",
-            "valid_from": "2024-01-01",
-            "file": (io.BytesIO(b"%PDF-1.4 x"), "a.pdf"),
-        },
-        content_type="multipart/form-data",
-    )
+    post_certificate(client, key=owner, email="owner@example.com")
     listed = client.get(f"/springest/users/certificates.json?api_key={other}")
     assert listed.status_code == 200 and "owner@example.com" not in listed.get_data(as_text=True)
     filtered = client.get(
         f"/springest/users/certificates.json?api_key={other}&certification_id=104"
     )
     _refused(filtered, "filter by the owner's certification")
-    posted = client.post(
-        f"/springest/users/certificates.json?api_key={other}",
-        data={
-            "certification_id": "104",
-            "email": "x@example.com",
-            "valid_from": "2024-01-01",
-            "file": (io.BytesIO(b"%PDF-1.4 x"), "a.pdf"),
-        },
-        content_type="multipart/form-data",
-    )
+    posted = post_certificate(client, key=other, email="x@example.com")
     _refused(posted, "post into the owner's certification")
 
 
