@@ -20,6 +20,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import lift_quotas  # noqa: E402
 from tests.e2e.live import LiveServer  # noqa: E402
 from tests.seekpass.helpers import http_token  # noqa: E402
 
