@@ -26,6 +26,7 @@ class Sandbox:
     _server: Any = field(repr=False, default=None)
     _runtime: Any = field(repr=False, default=None)
     _thread: threading.Thread | None = field(repr=False, default=None)
+    _stopping: threading.Event = field(repr=False, default_factory=threading.Event)
 
     # ---- life cycle ---------------------------------------------------------------------------
 
@@ -51,7 +52,17 @@ class Sandbox:
         )
         base = f"http://127.0.0.1:{server.effective_port}"
         runtime.settings.public_url = base  # links handed out point at this server
-        thread = threading.Thread(target=server.run, name="mockserver", daemon=True)
+        stopping = threading.Event()
+
+        def serve() -> None:
+            try:
+                server.run()
+            except (OSError, ValueError):
+                # Closing the sockets under the loop's select() at stop(); anything else is real.
+                if not stopping.is_set():
+                    raise
+
+        thread = threading.Thread(target=serve, name="mockserver", daemon=True)
         thread.start()
         # The embedded S3 finishes booting in the background; the first upload waits for it.
         return cls(
@@ -61,9 +72,11 @@ class Sandbox:
             _server=server,
             _runtime=runtime,
             _thread=thread,
+            _stopping=stopping,
         )
 
     def stop(self) -> None:
+        self._stopping.set()
         if self._server is not None:
             self._server.close()
         if self._runtime is not None:
