@@ -146,3 +146,33 @@ def test_ten_thousand_unknown_routes(client, runtime) -> None:
     unmatched = client.get("/_mock/requests/unmatched?limit=1").get_json()
     assert unmatched["count"] == runtime.journal.size  # bounded: the oldest were dropped
     assert client.get("/_mock/health").status_code == 200
+
+
+def test_non_ascii_digits_in_ids_are_not_numbers(client) -> None:
+    """ "²" passes str.isdigit() but not int(): schemathesis found it made 500s."""
+    for path, method in (
+        ("/accredible/v1/frontend/credential_website_embed_image/certificate/%C2%B2", "GET"),
+        ("/accredible/v1/credentials/%C2%B27/references/1", "PUT"),
+        ("/accredible/v1/credentials/%C2%B3/evidence_items/1", "GET"),
+    ):
+        response = client.open(
+            path,
+            method=method,
+            headers=ACCREDIBLE,
+            json={"reference": {}} if method == "PUT" else None,
+        )
+        assert response.status_code == 404, path
+    collection = client.post(
+        "/accredible/v1/collections", headers=ACCREDIBLE, json={"collection": {"name": "c"}}
+    ).get_json()["collection"]
+    response = client.put(
+        f"/accredible/v1/collections/{collection['id']}",
+        headers=ACCREDIBLE,
+        json={"collection": {"groups": [{"id": "²"}]}},
+    )
+    assert response.status_code == 422
+    springest = client.get(
+        "/springest/users/certificates.json"
+        "?api_key=springest-certificates-key&certification_id=%C2%B2"
+    )
+    assert springest.status_code == 400

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.core.errors import ApiError
+from mockserver.core.text import ascii_digits
 from mockserver.providers.accredible.presenters import page_meta
 
 
@@ -19,7 +20,7 @@ def positive_int(source: dict[str, Any], name: str, default: int) -> int:
         raise ApiError(400, "bad_request", f"{name} must be a positive integer")
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) < 10:
+    if isinstance(raw, str) and ascii_digits(raw.strip()) and len(raw.strip()) < 10:
         raw = int(raw.strip())
     if not isinstance(raw, int) or raw < 1 or raw > 10**9:
         raise ApiError(400, "bad_request", f"{name} must be a positive integer")

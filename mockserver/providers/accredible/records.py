@@ -10,6 +10,7 @@ from typing import Any
 
 from mockserver.core import sequences
 from mockserver.core.store import Store, Transaction
+from mockserver.core.text import ascii_digits
 
 # Where each kind's ids start, so that ids of different kinds are easy to tell apart.
 FIRST_ID = {
@@ -41,7 +42,7 @@ def int_id(raw: Any) -> int | None:
         return None
     if isinstance(raw, int):
         return raw
-    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) < 19:
+    if isinstance(raw, str) and ascii_digits(raw.strip()) and len(raw.strip()) < 19:
         return int(raw.strip())
     return None
 

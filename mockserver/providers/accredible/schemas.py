@@ -14,6 +14,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from mockserver.core.errors import ApiError, ValidationFailed, flatten_marshmallow
+from mockserver.core.text import ascii_digits
 
 BLANK = "can't be blank"
 INVALID = "is invalid"
@@ -129,7 +130,7 @@ class IntegerId(fields.Field):
             return value
         if isinstance(value, float) and value.is_integer() and 0 < value < 2**53:
             return int(value)
-        if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 16:
+        if isinstance(value, str) and ascii_digits(value.strip()) and len(value.strip()) < 16:
             return int(value.strip())
         raise self.make_error("invalid")
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from mockserver.core.text import ascii_digits
 from mockserver.providers.accredible.errors import SearchQueryInvalid
 from mockserver.providers.accredible.paging import subset
 from mockserver.providers.accredible.schemas import date_param
@@ -208,7 +209,7 @@ def v2_search(docs: list[dict[str, Any]], body: dict[str, Any]) -> tuple[list[di
 
     matched.sort(key=key, reverse=descending)
     if after is not None:
-        mark = (str(after[0]), int(after[1]) if str(after[1]).isdigit() else 0)
+        mark = (str(after[0]), int(after[1]) if ascii_digits(str(after[1])) else 0)
         rest = [d for d in matched if (key(d) < mark if descending else key(d) > mark)]
         start = 0
     else:

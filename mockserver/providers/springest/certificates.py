@@ -18,6 +18,7 @@ from mockserver.core.ratelimit import RateLimiter
 from mockserver.core.sequences import next_ids
 from mockserver.core.storage import ObjectStorage
 from mockserver.core.store import Conflict, Store
+from mockserver.core.text import ascii_digits
 from mockserver.providers.springest import errors
 from mockserver.providers.springest.accounts import Caller, Partner
 from mockserver.providers.springest.schemas import NOT_DATE, REQUIRED
@@ -168,7 +169,7 @@ class CertificateService:
         """Certificates of verified certifications this key may see, filtered."""
         wanted_certification = filters.get("certification_id") or None
         if wanted_certification is not None:
-            if not wanted_certification.isdigit():
+            if not ascii_digits(wanted_certification):
                 raise ValidationFailed({"certification_id": ["must be an integer"]}, status=400)
             if not caller.may_use(int(wanted_certification)):
                 raise errors.forbidden()

@@ -9,6 +9,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_schema
 
 from mockserver.core.errors import ValidationFailed, flatten_marshmallow
+from mockserver.core.text import ascii_digits
 
 REQUIRED = "is required"
 NOT_INTEGER = "must be an integer"
@@ -23,7 +24,7 @@ class IntegerText(fields.Field):
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
         text = str(value).strip()
-        if not text.isdigit() or len(text) > 12:
+        if not ascii_digits(text) or len(text) > 12:
             raise self.make_error("invalid")
         return int(text)
 
