@@ -360,3 +360,17 @@ def test_skill_categories_and_issuer(client) -> None:
     }
     issuer = client.get(f"{BASE}/v1/issuer/details", headers=AUTH).get_json()["issuer"]
     assert issuer["certificate_left"] == 1000 and issuer["id"] == 4897
+
+
+def test_required_names_must_not_be_blank(client) -> None:
+    for path, body in (
+        ("/v1/collections", {"collection": {"name": ""}}),
+        (
+            "/v1/issuer/groups",
+            {"group": {"name": "", "course_name": "c", "course_description": "d"}},
+        ),
+        ("/v1/designs", {"design": {"name": "", "kind": "badge", "encoded_content": "x"}}),
+    ):
+        response = client.post(f"{BASE}{path}", json=body, headers=AUTH)
+        assert response.status_code == 422, path
+        assert response.get_json()["errors"]["name"] == ["can't be blank"]

@@ -154,9 +154,10 @@ class Catalog:
     def collection_ids(self, caller: Caller, refs: list[dict[str, Any]] | None) -> list[str]:
         ids = []
         for ref in refs or []:
-            if self.store.get(caller.tenant, "collection", ref["id"]) is None:
+            ref_id = ref.get("id")
+            if ref_id is None or self.store.get(caller.tenant, "collection", ref_id) is None:
                 raise ValidationFailed({"collections": [INVALID]})
-            ids.append(ref["id"])
+            ids.append(ref_id)
         return ids
 
     # ---- groups -------------------------------------------------------------------------------
@@ -248,7 +249,8 @@ class Catalog:
         ]
 
     def set_collection_groups(self, caller: Caller, collection_id: str, refs: list[dict]) -> None:
-        wanted = {int_id(ref["id"]) for ref in refs}
+        # A partial (update) load leaves nested refs' `id` optional: a ref without one is invalid.
+        wanted = {int_id(ref.get("id")) for ref in refs}
         for group_id in wanted:
             if group_id is None or self.store.get(caller.tenant, "group", str(group_id)) is None:
                 raise ValidationFailed({"groups": [INVALID]})

@@ -24,6 +24,7 @@ from mockserver.providers.accredible.schemas import (
     CollectionSchema,
     CollectionSearchSchema,
     DataExportSchema,
+    DepartmentPermissionsSchema,
     DepartmentSchema,
     DepartmentSearchSchema,
     DesignerSchema,
@@ -485,11 +486,19 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
         _account_key(who)
         catalog = model().catalog
         doc = catalog.get(who, "team_member", member_id)
-        data = load(TeamMemberSchema, wrapped(body(), "team_member"), partial=True)
+        raw = wrapped(body(), "team_member")
+        data = load(TeamMemberSchema, raw, partial=True)
         for key in ("name", "email"):
             if key in data and not data[key]:
                 raise ValidationFailed({key: [BLANK]})
         if "department_permissions" in data:
+            # New permissions replace the old ones whole, so they are checked whole (a partial
+            # load would let an entry without its department or permissions through).
+            full = load(
+                DepartmentPermissionsSchema,
+                {"department_permissions": raw.get("department_permissions")},
+            )
+            data["department_permissions"] = full["department_permissions"]
             _check_departments(who, data["department_permissions"])
         doc.update(data)
         return ok({"team_member": _team_member(catalog.save(who, "team_member", doc))})

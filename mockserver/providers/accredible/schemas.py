@@ -171,6 +171,11 @@ class StrictNumber(fields.Field):
 
 
 def _str(required: bool = False, **kwargs: Any) -> fields.String:
+    """A string; a required one must not be blank either (Rails' presence validation)."""
+    if required:
+        checks = kwargs.pop("validate", None)
+        checks = list(checks) if isinstance(checks, list | tuple) else [checks] if checks else []
+        kwargs["validate"] = [validate.Length(min=1, error=BLANK), *checks]
     return fields.String(
         required=required, allow_none=not required, error_messages=MESSAGES, **kwargs
     )
@@ -355,6 +360,17 @@ class DepartmentPermissionSchema(Base):
 class TeamMemberSchema(Base):
     name = _str(required=True)
     email = fields.Email(required=True, error_messages=MESSAGES)
+    department_permissions = fields.List(
+        fields.Nested(DepartmentPermissionSchema),
+        required=True,
+        validate=validate.Length(min=1, error=BLANK),
+        error_messages=MESSAGES,
+    )
+
+
+class DepartmentPermissionsSchema(Base):
+    """A team member's permissions on their own, always loaded whole."""
+
     department_permissions = fields.List(
         fields.Nested(DepartmentPermissionSchema),
         required=True,
