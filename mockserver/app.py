@@ -15,7 +15,8 @@ from mockserver.core import pipeline
 from mockserver.core.errors import ApiError, ValidationFailed
 from mockserver.core.http import mock_error
 from mockserver.core.runtime import Runtime
-from mockserver.core.s3_routes import S3_PREFIX, s3_blueprint, s3_http_error
+from mockserver.core.s3_routes import s3_blueprint, s3_http_error
+from mockserver.core.storage import S3_PREFIX
 from mockserver.settings import Settings
 
 log = logging.getLogger("mockserver")

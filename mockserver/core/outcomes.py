@@ -19,8 +19,7 @@ from mockserver.core import netfaults, scenarios
 from mockserver.core.errors import ApiError
 from mockserver.core.faults import MAX_DELAY_MS
 from mockserver.core.http import mock_error
-
-S3_PREFIX = "/_s3"
+from mockserver.core.storage import S3_PREFIX
 
 
 def catalogue(runtime: Any) -> dict[str, dict[str, scenarios.Scenario]]:

@@ -19,11 +19,11 @@ from mockserver.core import outcomes, scenarios
 from mockserver.core.clock import utc_iso
 from mockserver.core.ids import ids
 from mockserver.core.journal import body_text, mask_header, mask_text
+from mockserver.core.storage import S3_PREFIX
 
 MOCK_HEADER = "X-Mockserver"
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 CONTROL_PREFIX = "/_mock"
-S3_PREFIX = "/_s3"
 # Request bodies larger than this are journaled by size only (uploads can be 25 MB).
 READ_LIMIT = 1024 * 1024
 

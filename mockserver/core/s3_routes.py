@@ -21,9 +21,6 @@ from mockserver.core.runtime import Runtime
 from mockserver.core.scenarios import Scenario
 from mockserver.core.sigv4 import S3Error
 
-S3_PREFIX = "/_s3"
-
-
 S3_SCENARIOS = [
     Scenario(
         "upload_link_expired",

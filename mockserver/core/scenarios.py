@@ -10,8 +10,7 @@ creates the credentials unpublished under `insufficient_credits`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -46,15 +45,6 @@ class Scenario:
 def active(name: str) -> bool:
     """Whether the request being served asked for the behavioural scenario `name`."""
     return _ACTIVE.get() == name
-
-
-@contextmanager
-def activated(name: str | None) -> Iterator[None]:
-    token = _ACTIVE.set(name)
-    try:
-        yield
-    finally:
-        _ACTIVE.reset(token)
 
 
 def set_active(name: str | None) -> None:

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
+from mockserver.core.ratelimit import Quota
 from tests.contract.harness import CHECKS, CI_SETTINGS, call_and_check, provider_schema
 
 schema = provider_schema("accredible")
@@ -18,8 +19,6 @@ TOKEN = {"Authorization": "Token token=accredible-demo-key"}
 def fresh(app, runtime) -> None:
     """Reset before each operation, with a rate limit no generated run can reach."""
     limiter = runtime.providers["accredible"].model.limiter
-    from mockserver.core.ratelimit import Quota
-
     limiter.configure(Quota(10**9, 300, 30))
     runtime.providers["accredible"].model.search_v1_limiter.configure(Quota(10**9, 60, 60))
 

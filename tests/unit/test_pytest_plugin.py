@@ -3,6 +3,7 @@ pytest-xdist worker, reset between tests."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -59,7 +60,7 @@ def test_plugin_gives_each_xdist_worker_its_own_server(tmp_path: Path) -> None:
         text=True,
         timeout=240,
         cwd=tmp_path,
-        env={**__import__("os").environ, "RECORD_DIR": str(records)},
+        env={**os.environ, "RECORD_DIR": str(records)},
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "4 passed" in done.stdout

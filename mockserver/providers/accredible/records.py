@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.core import sequences
-from mockserver.core.store import Store, Transaction
+from mockserver.core.store import Transaction
 from mockserver.core.text import ascii_digits
 
 # Where each kind's ids start, so that ids of different kinds are easy to tell apart.
@@ -45,19 +45,3 @@ def int_id(raw: Any) -> int | None:
     if isinstance(raw, str) and ascii_digits(raw.strip()) and len(raw.strip()) < 19:
         return int(raw.strip())
     return None
-
-
-class Records:
-    """Reads of one kind for a tenant (writes go through a transaction)."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def get(self, tenant: str, kind: str, raw_id: Any) -> dict[str, Any] | None:
-        record_id = int_id(raw_id)
-        if record_id is None:
-            return None
-        return self.store.get(tenant, kind, str(record_id))
-
-    def list(self, tenant: str, kind: str) -> list[dict[str, Any]]:
-        return self.store.list(tenant, kind)

@@ -3,11 +3,8 @@ searches, PDFs, blockchain data, analytics, evidence items and references."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, redirect, request
 
-from mockserver.core.errors import ApiError
 from mockserver.core.http import public_base
 from mockserver.providers.accredible import bulk, documents, errors, presenters, search
 from mockserver.providers.accredible.paging import paginate
@@ -17,9 +14,11 @@ from mockserver.providers.accredible.web import (
     caller,
     credential_body,
     enforce,
+    find_credential,
     links,
     model,
     ok,
+    optional_caller,
     params,
 )
 
@@ -198,33 +197,12 @@ def _download(key: str) -> str:
 def _blockchain(credential_id: str, v2: bool) -> Response:
     """Verification data is public (verifiers have no key); a private credential needs its
     `key`, unless the request carries the owning account's API key."""
-    doc, account = _public_lookup(credential_id)
-    if doc.get("private"):
-        owner = _owner_is_caller(account.tenant)
-        if not owner and request.args.get("key") != doc.get("private_key"):
-            raise errors.forbidden("Private Certificate, use key")
+    who = optional_caller()
+    doc, account = find_credential(credential_id, who)
+    if doc.get("private") and who is None and request.args.get("key") != doc.get("private_key"):
+        raise errors.forbidden("Private Certificate, use key")
     group = model().store.get(account.tenant, "group", str(doc.get("group_id"))) or {}
     if not group.get("blockchain"):
         raise errors.not_found()
     model().credentials.record_event(account.tenant, doc, "credential_user_verified")
     return ok(documents.blockchain_data(doc, account.issuer, v2))
-
-
-def _public_lookup(raw_id: str) -> tuple[dict[str, Any], Any]:
-    try:
-        who = caller()
-    except ApiError:
-        who = None
-    accounts = [who.account] if who else list(model().accounts.by_tenant.values())
-    for account in accounts:
-        doc = model().credentials.lookup(account.tenant, raw_id)
-        if doc is not None and (who is None or who.sees(doc)):
-            return doc, account
-    raise errors.not_found()
-
-
-def _owner_is_caller(tenant: str) -> bool:
-    try:
-        return caller().tenant == tenant
-    except ApiError:
-        return False

@@ -5,24 +5,15 @@ sandbox. No API key: these are what a recipient's browser opens."""
 from __future__ import annotations
 
 from html import escape
-from typing import Any
 
 from flask import Blueprint, Response, request
 
 from mockserver.providers.accredible import documents, errors
-from mockserver.providers.accredible.web import model
-
-
-def _find(raw_id: str) -> tuple[dict[str, Any], Any]:
-    for account in model().accounts.by_tenant.values():
-        doc = model().credentials.lookup(account.tenant, raw_id)
-        if doc is not None:
-            return doc, account
-    raise errors.not_found()
+from mockserver.providers.accredible.web import find_credential, model
 
 
 def _image(raw_id: str, kind: str) -> Response:
-    doc, _ = _find(raw_id)
+    doc, _ = find_credential(raw_id)
     recipient = (doc.get("recipient") or {}).get("name") or ""
     return Response(
         documents.image_svg(doc.get("name") or "", recipient, kind), mimetype="image/svg+xml"
@@ -32,7 +23,7 @@ def _image(raw_id: str, kind: str) -> Response:
 def register(bp: Blueprint) -> None:
     @bp.get("/credential.net/<encoded_id>")
     def credential_page(encoded_id: str) -> Response:
-        doc, account = _find(encoded_id)
+        doc, account = find_credential(encoded_id)
         if doc.get("private") and request.args.get("key") != doc.get("private_key"):
             raise errors.forbidden("Private Certificate, use key")
         model().credentials.record_event(account.tenant, doc, "recipient_view_certificate")

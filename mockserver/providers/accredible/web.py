@@ -25,6 +25,25 @@ def caller() -> Caller:
     return model().accounts.authenticate()
 
 
+def optional_caller() -> Caller | None:
+    """The caller when the request carries a known key; None for an anonymous visitor."""
+    try:
+        return caller()
+    except ApiError:
+        return None
+
+
+def find_credential(raw_id: str, who: Caller | None = None) -> tuple[dict[str, Any], Any]:
+    """A credential by any id it answers to, and its account: within the caller's account (and
+    department) when there is a caller, else in any account (public pages, verifiers)."""
+    accounts = [who.account] if who else list(model().accounts.by_tenant.values())
+    for account in accounts:
+        doc = model().credentials.lookup(account.tenant, raw_id)
+        if doc is not None and (who is None or who.sees(doc)):
+            return doc, account
+    raise errors.not_found()
+
+
 def enforce(limiter: RateLimiter) -> None:
     """Count this request against a per-address quota; 429 (rack-attack's answer) beyond it."""
     verdict = limiter.hit(request.remote_addr or "unknown")
