@@ -55,15 +55,16 @@ def dashboard_blueprint() -> Blueprint:
     def clock() -> Response:
         clock = _runtime().clock
         seconds = request.form.get("advance", "").strip()
-        if seconds:
-            try:
-                clock.advance(float(seconds))
-            except ValueError:
-                return _back(f"advance must be seconds, not {seconds!r}")
-        if request.form.get("freeze") == "on":
-            clock.freeze()
-        elif request.form.get("freeze") == "off":
-            clock.unfreeze()
+        with _runtime().shared.change():
+            if seconds:
+                try:
+                    clock.advance(float(seconds))
+                except ValueError:
+                    return _back(f"advance must be seconds, not {seconds!r}")
+            if request.form.get("freeze") == "on":
+                clock.freeze()
+            elif request.form.get("freeze") == "off":
+                clock.unfreeze()
         return _back(f"clock: {clock.describe()['now']}")
 
     @bp.post("/ui/faults")
@@ -83,12 +84,14 @@ def dashboard_blueprint() -> Blueprint:
             rule.provider or "", {}
         ):
             return _back(f"fault rule refused: unknown scenario {rule.scenario!r}")
-        _runtime().faults.add(rule)
+        with _runtime().shared.change():
+            _runtime().faults.add(rule)
         return _back(f"fault rule {rule.id} added")
 
     @bp.post("/ui/faults/<rule_id>/delete")
     def delete_fault(rule_id: str) -> Response:
-        _runtime().faults.remove(rule_id)
+        with _runtime().shared.change():
+            _runtime().faults.remove(rule_id)
         return _back(f"fault rule {rule_id} removed")
 
     @bp.post("/ui/action")

@@ -68,7 +68,8 @@ def fault_blueprint() -> Blueprint:
                 )
         if rule.provider and rule.provider not in catalogue(runtime):
             raise ApiError(422, "invalid", f"unknown provider {rule.provider!r}")
-        runtime.faults.add(rule)
+        with runtime.shared.change():
+            runtime.faults.add(rule)
         response = jsonify(rule.describe())
         response.status_code = 201
         return response
@@ -82,13 +83,16 @@ def fault_blueprint() -> Blueprint:
 
     @bp.delete("/faults/<rule_id>")
     def remove_fault(rule_id: str) -> Response:
-        if not _runtime().faults.remove(rule_id):
+        with _runtime().shared.change():
+            removed = _runtime().faults.remove(rule_id)
+        if not removed:
             raise ApiError(404, "not_found", f"no fault rule {rule_id}")
         return jsonify({"status": "removed", "id": rule_id})
 
     @bp.delete("/faults")
     def clear_faults() -> Response:
-        _runtime().faults.clear()
+        with _runtime().shared.change():
+            _runtime().faults.clear()
         return jsonify({"status": "cleared"})
 
     return bp

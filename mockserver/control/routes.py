@@ -14,6 +14,7 @@ import yaml
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from mockserver import __version__
+from mockserver.core.clock import Clock
 from mockserver.core.errors import ApiError
 from mockserver.core.http import mock_error
 from mockserver.core.runtime import Runtime
@@ -129,19 +130,8 @@ def control_blueprint() -> Blueprint:
             return mock_error(400, f"give one or more of {sorted(known)}", got=sorted(data))
         runtime_clock = _runtime().clock
         try:
-            if data.get("reset"):
-                runtime_clock.reset()
-            if "set" in data:
-                moment = datetime.fromisoformat(str(data["set"]).replace("Z", "+00:00"))
-                if moment.tzinfo is None:
-                    return mock_error(400, "set needs a time zone, e.g. 2026-01-01T00:00:00Z")
-                runtime_clock.set(moment)
-            if "advance" in data:
-                runtime_clock.advance(parse_duration(data["advance"]))
-            if data.get("freeze") is True:
-                runtime_clock.freeze()
-            elif data.get("freeze") is False:
-                runtime_clock.unfreeze()
+            with _runtime().shared.change():
+                _change_clock(runtime_clock, data)
         except ValueError as exc:
             return mock_error(400, str(exc))
         return jsonify(runtime_clock.describe())
@@ -220,3 +210,20 @@ def control_blueprint() -> Blueprint:
         return jsonify({"attempted": _runtime().webhooks.run_due()})
 
     return blueprint
+
+
+def _change_clock(runtime_clock: Clock, data: dict[str, Any]) -> None:
+    """ValueError when a value is wrong."""
+    if data.get("reset"):
+        runtime_clock.reset()
+    if "set" in data:
+        moment = datetime.fromisoformat(str(data["set"]).replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            raise ValueError("set needs a time zone, e.g. 2026-01-01T00:00:00Z")
+        runtime_clock.set(moment)
+    if "advance" in data:
+        runtime_clock.advance(parse_duration(data["advance"]))
+    if data.get("freeze") is True:
+        runtime_clock.freeze()
+    elif data.get("freeze") is False:
+        runtime_clock.unfreeze()

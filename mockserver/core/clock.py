@@ -74,6 +74,22 @@ class Clock:
             self._offset = timedelta(0)
             self._frozen_at = None
 
+    def state(self) -> dict[str, float | None]:
+        """What another server needs to show the same time (see core/shared.py)."""
+        with self._lock:
+            return {
+                "offset_seconds": self._offset.total_seconds(),
+                "frozen_at": self._frozen_at.timestamp() if self._frozen_at else None,
+            }
+
+    def load_state(self, state: dict[str, float | None]) -> None:
+        frozen_at = state.get("frozen_at")
+        with self._lock:
+            self._offset = timedelta(seconds=float(state.get("offset_seconds") or 0))
+            self._frozen_at = (
+                datetime.fromtimestamp(float(frozen_at), UTC) if frozen_at is not None else None
+            )
+
     def describe(self) -> dict:
         now = self.now()
         return {

@@ -3,7 +3,8 @@ scenario or a status, slow down, or break the connection.
 
 A rule matches on provider, method, path (a glob on the full path) and tenant; the first
 rule that matches and whose dice roll succeeds fires, and counts. Rules are kept in memory
-and forgotten by /_mock/reset.
+and forgotten by /_mock/reset; servers sharing one PostgreSQL store keep them in agreement
+through core/shared.py, counts included.
 """
 
 from __future__ import annotations
@@ -120,18 +121,30 @@ class Faults:
     def needs_tenant(self) -> bool:
         return any(rule.tenant for rule in self.rules)
 
+    def candidates(
+        self, provider: str | None, method: str, path: str, tenant: str | None
+    ) -> list[FaultRule]:
+        """Rules still active that this request matches (nothing counted)."""
+        with self._lock:
+            return self._matching(provider, method, path, tenant)
+
+    def _matching(
+        self, provider: str | None, method: str, path: str, tenant: str | None
+    ) -> list[FaultRule]:
+        return [
+            rule
+            for rule in self.rules
+            if (rule.times is None or rule.times > 0)
+            and rule.covers(provider, method, path)
+            and not (rule.tenant and rule.tenant != tenant)
+        ]
+
     def fire(
         self, provider: str | None, method: str, path: str, tenant: str | None
     ) -> FaultRule | None:
         """The rule that fires for this request, counted; None when none does."""
         with self._lock:
-            for rule in self.rules:
-                if rule.times is not None and rule.times <= 0:
-                    continue
-                if not rule.covers(provider, method, path):
-                    continue
-                if rule.tenant and rule.tenant != tenant:
-                    continue
+            for rule in self._matching(provider, method, path, tenant):
                 rule.matched += 1
                 if rule.probability < 1 and self.rng.random() >= rule.probability:
                     continue
@@ -150,3 +163,12 @@ class Faults:
     def clear(self) -> None:
         with self._lock:
             self.rules = []
+
+    def state(self) -> list[dict[str, Any]]:
+        """The rules with their counts, for servers sharing a store (see core/shared.py)."""
+        with self._lock:
+            return [asdict(rule) for rule in self.rules]
+
+    def load_state(self, rules: list[dict[str, Any]]) -> None:
+        with self._lock:
+            self.rules = [FaultRule(**rule) for rule in rules]

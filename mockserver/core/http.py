@@ -74,7 +74,8 @@ def configure_quota(limiter: RateLimiter, data: dict[str, Any]) -> dict[str, Any
         quota = quota_from(data, limiter.quota)
     except ValueError as exc:
         raise ApiError(422, "invalid", str(exc)) from exc
-    limiter.configure(quota)
+    with current_app.extensions["mockserver"].shared.change():
+        limiter.configure(quota)
     return quota.describe()
 
 

@@ -1,6 +1,7 @@
 """The request journal: what the server received and answered, for QA and for tests that
 verify calls (count, find) the way WireMock's request journal does.
 
+Kept in memory by each server, or in the store when several servers share one (StoreJournal).
 Bounded: the newest `size` entries are kept, the oldest dropped first. Secrets are masked
 before an entry is stored (credentials in headers, query strings and form bodies), and bodies
 are cut at `body_bytes`.
@@ -13,6 +14,8 @@ import re
 import threading
 from collections import deque
 from typing import Any
+
+from mockserver.core.store import Store
 
 MASKED_HEADERS = {"authorization", "proxy-authorization", "cookie", "x-api-key"}
 SECRET_PARAMS = re.compile(
@@ -49,6 +52,8 @@ def body_text(data: bytes, content_type: str, limit: int) -> tuple[str | None, b
 
 
 class Journal:
+    """The journal of one server, in memory."""
+
     def __init__(self, size: int = 1000, body_bytes: int = 16 * 1024) -> None:
         self.size = size
         self.body_bytes = body_bytes
@@ -77,6 +82,44 @@ class Journal:
         with self._lock:
             self.size = size
             self._entries = deque(self._entries, maxlen=size)
+
+
+class StoreJournal:
+    """The journal in the store, for several servers sharing one PostgreSQL store: QA reading
+    `/_mock/requests` through a load balancer sees every replica's requests, numbered in one
+    sequence. Same interface as `Journal`."""
+
+    TRIM_EVERY = 50
+
+    def __init__(self, store: Store, size: int = 1000, body_bytes: int = 16 * 1024) -> None:
+        self.store = store
+        self.size = size
+        self.body_bytes = body_bytes
+        self._since_trim = 0
+        self._lock = threading.Lock()
+
+    def record(self, entry: dict[str, Any]) -> dict[str, Any]:
+        number = self.store.append_entry(entry)
+        with self._lock:
+            self._since_trim += 1
+            trim = self._since_trim >= self.TRIM_EVERY
+            if trim:
+                self._since_trim = 0
+        if trim:
+            self.store.trim_entries(self.size)
+        return {"id": number, **entry}
+
+    def entries(self, criteria: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        snapshot = [{"id": number, **doc} for number, doc in self.store.latest_entries(self.size)]
+        criteria = criteria or {}
+        return [entry for entry in snapshot if matches(entry, criteria)]
+
+    def clear(self) -> None:
+        self.store.clear_entries()
+
+    def resize(self, size: int) -> None:
+        self.size = size
+        self.store.trim_entries(size)
 
 
 def matches(entry: dict[str, Any], criteria: dict[str, Any]) -> bool:

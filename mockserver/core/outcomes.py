@@ -43,7 +43,9 @@ def apply(runtime: Any, provider: str | None) -> Response | None:
         tenant = None
         if faults.needs_tenant() and provider:
             tenant = runtime.providers[provider].request_tenant()
-        rule = faults.fire(target, request.method, request.path, tenant)
+        if faults.candidates(target, request.method, request.path, tenant):
+            with runtime.shared.change():  # counted once across servers sharing a store
+                rule = faults.fire(target, request.method, request.path, tenant)
     wanted: dict[str, Any] = {}
     if rule is not None:
         g.fault = rule.id

@@ -35,6 +35,7 @@ def install(app: Flask, provider_prefixes: dict[str, str]) -> None:
         # it (CR/LF, anything odd) gets a fresh id instead.
         given = request.headers.get("X-Request-Id", "")
         g.request_id = given if REQUEST_ID.fullmatch(given) else ids.hex()
+        current_app.extensions["mockserver"].shared.sync()
         g.started = time.perf_counter()
         g.provider = provider_for_path(request.path, provider_prefixes)
         scenarios.set_active(None)

@@ -17,9 +17,15 @@ from __future__ import annotations
 import math
 import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+
+from mockserver.core.store import Store
+
+COUNTS_TENANT = "_mock"
+COUNTS_KIND = "quota_counts"
 
 
 @dataclass(frozen=True)
@@ -62,14 +68,59 @@ class Verdict:
     retry_after: int  # whole seconds until a period leaves the window (0 when allowed)
 
 
+class MemoryCounts:
+    """Hits per key and period in this process (one server, the default)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._hits: dict[str, dict[int, int]] = defaultdict(dict)
+
+    @contextmanager
+    def buckets(self, key: str) -> Iterator[dict[int, int]]:
+        with self._lock:
+            yield self._hits[key]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._hits.clear()
+
+
+class StoreCounts:
+    """Hits per key and period kept in the store, so that several servers sharing one
+    PostgreSQL store share one quota (30 posts a minute stay 30 behind two replicas). Each hit
+    is a locked read-modify-write of the key's record."""
+
+    def __init__(self, store: Store, name: str) -> None:
+        self._store = store
+        self._prefix = f"{name}:"
+
+    @contextmanager
+    def buckets(self, key: str) -> Iterator[dict[int, int]]:
+        with self._store.transaction() as tx:
+            record_id = self._prefix + key
+            doc = tx.locked(COUNTS_TENANT, COUNTS_KIND, record_id, {"periods": {}})
+            buckets = {int(period): count for period, count in doc["periods"].items()}
+            yield buckets
+            periods = {str(period): count for period, count in buckets.items()}
+            tx.put(COUNTS_TENANT, COUNTS_KIND, record_id, {"periods": periods})
+
+    def clear(self) -> None:
+        with self._store.transaction() as tx:
+            tx.delete_prefix(COUNTS_TENANT, COUNTS_KIND, self._prefix)
+
+
 class RateLimiter:
     """Counts hits per key; thread-safe; keeps only the periods still inside the window."""
 
-    def __init__(self, quota: Quota, now: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        quota: Quota,
+        now: Callable[[], float],
+        counts: MemoryCounts | StoreCounts | None = None,
+    ) -> None:
         self.quota = quota
         self._now = now
-        self._lock = threading.Lock()
-        self._hits: dict[str, dict[int, int]] = defaultdict(dict)
+        self._counts = counts or MemoryCounts()
 
     def hit(self, key: str, count_refused: bool = True) -> Verdict:
         """Count one request for `key` and say whether it is within the quota.
@@ -82,8 +133,7 @@ class RateLimiter:
         period = int(now // quota.period_seconds)
         periods_in_window = max(1, math.ceil(quota.window_seconds / quota.period_seconds))
         oldest = period - periods_in_window + 1
-        with self._lock:
-            buckets = self._hits[key]
+        with self._counts.buckets(key) as buckets:
             for stale in [p for p in buckets if p < oldest]:
                 del buckets[stale]
             used = sum(buckets.values())
@@ -100,10 +150,9 @@ class RateLimiter:
         return Verdict(allowed, remaining, retry_after)
 
     def configure(self, quota: Quota) -> None:
-        with self._lock:
-            self.quota = quota
-            self._hits.clear()
+        """A new quota, counted afresh."""
+        self.quota = quota
+        self._counts.clear()
 
     def clear(self) -> None:
-        with self._lock:
-            self._hits.clear()
+        self._counts.clear()

@@ -12,9 +12,11 @@ import yaml
 from mockserver.core.clock import Clock
 from mockserver.core.faults import Faults
 from mockserver.core.ids import ids
-from mockserver.core.journal import Journal
+from mockserver.core.journal import Journal, StoreJournal
 from mockserver.core.provider import Provider, discover
+from mockserver.core.ratelimit import MemoryCounts, Quota, RateLimiter, StoreCounts
 from mockserver.core.scheduler import Scheduler
+from mockserver.core.shared import ControlSync
 from mockserver.core.storage import ObjectStorage
 from mockserver.core.store import Store
 from mockserver.core.uploads import Uploads
@@ -32,16 +34,33 @@ class Runtime:
         self.storage = ObjectStorage(settings)
         self.uploads = Uploads(self.store, self.storage, self.clock)
         self.scheduler = Scheduler()
-        self.journal = Journal(settings.journal_size, settings.journal_body_bytes)
+        self.journal: Journal | StoreJournal = (
+            StoreJournal(self.store, settings.journal_size, settings.journal_body_bytes)
+            if self.store.shared
+            else Journal(settings.journal_size, settings.journal_body_bytes)
+        )
         self.faults = Faults()
+        self.limiters: dict[str, RateLimiter] = {}
+        self.shared = ControlSync(
+            self.store, self.clock, self.faults, self.limiters, self._forget_local_state
+        )
         self.seeded: tuple[int, datetime] | None = None
         self.webhooks = WebhookDispatcher(self.store, self.clock, wake=self.scheduler.wake)
         self.scheduler.add("webhooks", lambda: self.webhooks.run_due(wait=False))
         self.providers: dict[str, Provider] = {cls.name: cls(self) for cls in discover()}
         self.load_fixture_dir(settings.fixtures_dir)
+        self.shared.start()
+        self.scheduler.add("shared control state", self.shared.sync)
         for name, provider in self.providers.items():
             self.scheduler.add(name, provider.tick)
         self.scheduler.start()
+
+    def limiter(self, name: str, quota: Quota) -> RateLimiter:
+        """A named quota; its counts are in the store when several servers share it."""
+        counts = StoreCounts(self.store, name) if self.store.shared else MemoryCounts()
+        limiter = RateLimiter(quota, self.clock.timestamp, counts)
+        self.limiters[name] = limiter
+        return limiter
 
     def load_fixture_dir(self, directory: str | Path) -> None:
         """Each provider reads `<name>.yaml` from the directory (absent: no accounts)."""
@@ -68,20 +87,32 @@ class Runtime:
             provider.load_fixtures(provider.fixtures)
         self.store.clear()
         self.storage.clear()
-        self.clock.reset()
-        self.webhooks.reload()
         self.journal.clear()
-        self.faults.clear()
+        for limiter in self.limiters.values():
+            limiter.clear()
+        with self.shared.change(reset=True):
+            self.clock.reset()
+            self.faults.clear()
+            self._forget_local_state()
+            if self.seeded is not None:
+                self._seed_locally(*self.seeded)
+        return round((time.perf_counter() - started) * 1000, 2)
+
+    def _forget_local_state(self) -> None:
+        """Drop what this server keeps in memory about stored state (after a reset, here or
+        by another server on a shared store)."""
+        self.webhooks.reload()
         for provider in self.providers.values():
             provider.on_reset()
-        if self.seeded is not None:
-            self.apply_seed(*self.seeded)
-        return round((time.perf_counter() - started) * 1000, 2)
 
     def apply_seed(self, value: int | None, now: datetime | None = None) -> None:
         """Make generated ids, dice rolls and timestamps repeatable (None: random again).
 
         Kept across /_mock/reset, which applies it afresh, so every reset starts the same run."""
+        with self.shared.change():
+            self._seed_locally(value, now)
+
+    def _seed_locally(self, value: int | None, now: datetime | None = None) -> None:
         ids.seed(value)
         self.faults.rng.seed(value)
         if value is None:

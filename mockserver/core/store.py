@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import (
     Column,
     Float,
+    Integer,
     MetaData,
     String,
     Table,
@@ -29,6 +30,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    func,
     insert,
     select,
     update,
@@ -58,6 +60,14 @@ unique_keys = Table(
     Column("key", String(400), primary_key=True),
     Column("kind", String(100), nullable=False),
     Column("record_id", String(400), nullable=False),
+)
+
+# The request journal, when several servers share one store (core/journal.py's StoreJournal).
+journal_entries = Table(
+    "journal_entries",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("doc", Text, nullable=False),
 )
 
 
@@ -188,6 +198,17 @@ class Transaction:
         self._conn.execute(_DELETE_KEYS_OF, params)
         return self._conn.execute(_DELETE, params).rowcount > 0
 
+    def delete_prefix(self, tenant: str, kind: str, prefix: str) -> int:
+        """Remove every record of a kind whose id starts with `prefix`; how many."""
+        statement = delete(records).where(
+            and_(
+                records.c.tenant == tenant,
+                records.c.kind == kind,
+                records.c.id.startswith(prefix, autoescape=True),
+            )
+        )
+        return self._conn.execute(statement).rowcount
+
     def claim(self, tenant: str, scope: str, key: str, kind: str, record_id: str) -> None:
         """Take a unique key for a record; Conflict if another record holds it."""
         values = {
@@ -255,6 +276,40 @@ class Store:
         with self._connection() as conn:
             conn.execute(delete(unique_keys))
             conn.execute(delete(records))
+            conn.execute(delete(journal_entries))
+
+    def append_entry(self, doc: dict[str, Any]) -> int:
+        """Add a journal entry; its number (increasing across every server on the store)."""
+        with self._connection() as conn:
+            result = conn.execute(insert(journal_entries).values(doc=_dumps(doc)))
+            return int(result.inserted_primary_key[0])
+
+    def latest_entries(self, limit: int) -> list[tuple[int, dict[str, Any]]]:
+        """The newest `limit` journal entries, oldest first, with their numbers."""
+        query = (
+            select(journal_entries.c.seq, journal_entries.c.doc)
+            .order_by(journal_entries.c.seq.desc())
+            .limit(limit)
+        )
+        with self._connection() as conn:
+            rows = conn.execute(query).all()
+        return [(row.seq, json.loads(row.doc)) for row in reversed(rows)]
+
+    def trim_entries(self, keep: int) -> None:
+        """Drop all but the newest `keep` journal entries."""
+        with self._connection() as conn:
+            newest = conn.execute(select(func.max(journal_entries.c.seq))).scalar()
+            if newest is not None:
+                conn.execute(delete(journal_entries).where(journal_entries.c.seq <= newest - keep))
+
+    def clear_entries(self) -> None:
+        with self._connection() as conn:
+            conn.execute(delete(journal_entries))
+
+    @property
+    def shared(self) -> bool:
+        """Whether other server processes may use this store at the same time (PostgreSQL)."""
+        return self.engine.dialect.name == "postgresql"
 
     def dump(
         self, tenant_prefix: str | None = None, kind: str | None = None

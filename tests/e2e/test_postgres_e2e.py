@@ -71,3 +71,84 @@ def test_ids_stay_unique_across_processes(two_servers) -> None:
         f"{first.base_url}/accredible/v1/issuer/details", headers=AUTH, timeout=30
     ).json()
     assert details["issuer"]["certificate_left"] == 1000 - 32  # no credit spent twice
+
+
+# --- the control plane is one thing too ---------------------------------------------------
+
+
+def _control(base: str, method: str, path: str, **kwargs) -> requests.Response:
+    return requests.request(method, f"{base}/_mock{path}", timeout=30, **kwargs)
+
+
+def test_a_fault_rule_added_on_one_server_fires_once_across_both(two_servers) -> None:
+    first, second = two_servers
+    added = _control(
+        first.base_url,
+        "POST",
+        "/faults",
+        json={"provider": "accredible", "path": "*/issuer/details", "status": 503, "times": 1},
+    )
+    assert added.status_code == 201
+    details = "/accredible/v1/issuer/details"
+    answers = [
+        requests.get(f"{base}{details}", headers=AUTH, timeout=30).status_code
+        for base in (second.base_url, first.base_url, second.base_url)
+    ]
+    assert answers == [503, 200, 200]  # fired on the other server, and only once in all
+    for server in (first, second):
+        rule = _control(server.base_url, "GET", f"/faults/{added.json()['id']}").json()
+        assert (rule["fired"], rule["times"], rule["active"]) == (1, 0, False)
+
+
+def test_clock_and_quota_settings_follow_whichever_server_changed_them(two_servers) -> None:
+    first, second = two_servers
+    moved = _control(
+        first.base_url, "POST", "/clock", json={"set": "2031-05-01T00:00:00Z", "freeze": True}
+    )
+    assert moved.status_code == 200
+    assert _control(second.base_url, "GET", "/clock").json()["now"] == "2031-05-01T00:00:00Z"
+    limited = _control(first.base_url, "POST", "/accredible/rate_limit", json={"limit": 5})
+    assert limited.status_code == 200
+    assert _control(second.base_url, "GET", "/accredible/rate_limit").json()["all"]["limit"] == 5
+    # One quota of 5 across both servers, not 5 each.
+    codes = [
+        requests.get(f"{base}/accredible/v1/issuer/details", headers=AUTH, timeout=30).status_code
+        for base in [first.base_url, second.base_url] * 4
+    ]
+    assert codes == [200] * 5 + [429] * 3
+
+
+def test_journal_and_reset_cover_both_servers(two_servers) -> None:
+    first, second = two_servers
+    for base in (first.base_url, second.base_url):
+        requests.get(f"{base}/accredible/v1/issuer/details", headers=AUTH, timeout=30)
+    for server in (first, second):
+        seen = _control(server.base_url, "GET", "/requests", params={"provider": "accredible"})
+        entries = seen.json()["requests"]
+        assert len(entries) == 2
+        assert entries[0]["id"] != entries[1]["id"]
+    _control(first.base_url, "POST", "/faults", json={"provider": "vec", "status": 500})
+    _control(first.base_url, "POST", "/clock", json={"advance": "48h"})
+    assert len(_control(second.base_url, "GET", "/faults").json()["faults"]) == 1
+    assert _control(second.base_url, "GET", "/clock").json()["offset_seconds"] > 47 * 3600
+    assert _control(first.base_url, "POST", "/reset").status_code == 200
+    assert _control(second.base_url, "GET", "/faults").json()["faults"] == []
+    assert _control(second.base_url, "GET", "/clock").json()["frozen"] is False
+    assert abs(_control(second.base_url, "GET", "/clock").json()["offset_seconds"]) < 5
+    assert _control(second.base_url, "GET", "/requests/count").json()["count"] == 0
+
+
+def test_rules_added_at_once_on_both_servers_are_all_kept(two_servers) -> None:
+    first, second = two_servers
+    bodies = [{"provider": "vec", "path": f"/vec/rule{i}", "status": 500} for i in range(16)]
+    jobs = list(zip([first.base_url, second.base_url] * 8, bodies, strict=True))
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        codes = list(
+            pool.map(lambda job: _control(job[0], "POST", "/faults", json=job[1]).status_code, jobs)
+        )
+    assert codes == [201] * 16
+    for server in (first, second):
+        paths = {
+            rule["path"] for rule in _control(server.base_url, "GET", "/faults").json()["faults"]
+        }
+        assert paths == {body["path"] for body in bodies}  # no change lost to another's

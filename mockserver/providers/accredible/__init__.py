@@ -29,7 +29,7 @@ class Accredible(Provider):
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)
-        self.model = AccredibleModel(runtime.store, runtime.clock, runtime.storage)
+        self.model = AccredibleModel(runtime.store, runtime.clock, runtime.storage, runtime.limiter)
 
     def request_tenant(self) -> str | None:
         key = api_key_from_header(request.headers.get("Authorization", ""))

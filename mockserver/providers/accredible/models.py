@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mockserver.core.clock import Clock
@@ -19,7 +20,13 @@ DEFAULT_SEARCH_V1_LIMIT = Quota(limit=100, window_seconds=60, period_seconds=60)
 
 
 class AccredibleModel:
-    def __init__(self, store: Store, clock: Clock, storage: ObjectStorage) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        storage: ObjectStorage,
+        make_limiter: Callable[[str, Quota], RateLimiter],
+    ) -> None:
         self.store = store
         self.clock = clock
         self.storage = storage
@@ -28,8 +35,8 @@ class AccredibleModel:
         self.catalog = Catalog(store, clock)
         self.credentials = CredentialService(store, clock, self.credits)
         self.exports = Exports(store, clock, storage, self.accounts)
-        self.limiter = RateLimiter(DEFAULT_LIMIT, clock.timestamp)
-        self.search_v1_limiter = RateLimiter(DEFAULT_SEARCH_V1_LIMIT, clock.timestamp)
+        self.limiter = make_limiter("accredible.all", DEFAULT_LIMIT)
+        self.search_v1_limiter = make_limiter("accredible.search_v1", DEFAULT_SEARCH_V1_LIMIT)
         self.fixtures: dict[str, Any] = {}
 
     def load_fixtures(self, data: dict[str, Any], tenant_id: Any) -> None:
@@ -56,8 +63,6 @@ class AccredibleModel:
                 continue  # another server sharing the store seeded this account just now
 
     def reload(self) -> None:
-        self.limiter.clear()
-        self.search_v1_limiter.clear()
         self.seed()
 
     def tick(self) -> None:

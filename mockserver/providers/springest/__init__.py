@@ -27,7 +27,7 @@ class Springest(Provider):
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)
-        self.model = SpringestModel(runtime.store, runtime.clock, runtime.storage)
+        self.model = SpringestModel(runtime.store, runtime.clock, runtime.storage, runtime.limiter)
 
     def request_tenant(self) -> str | None:
         found = self.model.accounts.keys.get(request.args.get("api_key", ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mockserver.core.clock import Clock
@@ -17,12 +18,18 @@ DEFAULT_REQUESTS = Quota(limit=4000, window_seconds=3600, period_seconds=60)
 
 
 class SpringestModel:
-    def __init__(self, store: Store, clock: Clock, storage: ObjectStorage) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        storage: ObjectStorage,
+        make_limiter: Callable[[str, Quota], RateLimiter],
+    ) -> None:
         self.store = store
         self.clock = clock
         self.accounts = Accounts()
-        self.post_limiter = RateLimiter(DEFAULT_POSTS, clock.timestamp)
-        self.request_limiter = RateLimiter(DEFAULT_REQUESTS, clock.timestamp)
+        self.post_limiter = make_limiter("springest.certificate_posts", DEFAULT_POSTS)
+        self.request_limiter = make_limiter("springest.requests", DEFAULT_REQUESTS)
         self.certificates = CertificateService(store, clock, storage, self.post_limiter)
 
     def load_fixtures(self, data: dict[str, Any], tenant_id: Any) -> None:
@@ -37,6 +44,4 @@ class SpringestModel:
             self.certificates.seed(partner)
 
     def reload(self) -> None:
-        self.post_limiter.clear()
-        self.request_limiter.clear()
         self.seed()

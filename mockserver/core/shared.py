@@ -1,0 +1,117 @@
+"""Keeping several servers that share one PostgreSQL store in agreement on the control plane.
+
+Records already live in the store. What each server otherwise keeps in memory, and QA
+expects to be one thing behind a load balancer, is the server clock, the fault rules (with
+their counts: `times: 1` fires once across all replicas, not once per replica), the quota
+settings and a reset. Those are one control record in the store, written under a row lock by
+whichever server changes them and read by every server at the start of each request and each
+scheduler pass (one small SELECT; nothing is read when the record has not changed since).
+
+On a store that only one process uses (SQLite in memory or in a file) this does nothing and
+costs nothing: `sync()` returns at once and `change()` is an empty block.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from mockserver.core.clock import Clock
+from mockserver.core.faults import Faults
+from mockserver.core.ratelimit import Quota, RateLimiter
+from mockserver.core.store import Store
+
+TENANT = "_mock"
+KIND = "control"
+RECORD = "state"
+
+
+class ControlSync:
+    """See the module docstring. `limiters` is the runtime's registry, by name; `on_reset`
+    drops a server's in-memory indexes when another server reset the sandbox."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        faults: Faults,
+        limiters: dict[str, RateLimiter],
+        on_reset: Callable[[], None],
+    ) -> None:
+        self.enabled = store.shared
+        self._store = store
+        self._clock = clock
+        self._faults = faults
+        self._limiters = limiters
+        self._on_reset = on_reset
+        self._lock = threading.RLock()
+        self._version: str | None = None  # of the control record last applied or written
+        self._reset_id: str | None = None
+
+    def start(self) -> None:
+        """Take the shared state as it is when this server joins (no reset of our own)."""
+        if not self.enabled:
+            return
+        doc = self._store.get(TENANT, KIND, RECORD)
+        if doc is not None:
+            with self._lock:
+                self._reset_id = doc.get("reset_id")
+                self._apply(doc)
+
+    def sync(self) -> None:
+        """Bring this server up to the shared control state, if another server changed it."""
+        if not self.enabled:
+            return
+        doc = self._store.get(TENANT, KIND, RECORD)
+        if doc is None or doc.get("version") == self._version:
+            return
+        with self._lock:
+            self._apply(doc)
+
+    @contextmanager
+    def change(self, reset: bool = False) -> Iterator[None]:
+        """Change the clock, fault rules or quota settings inside this block; every server
+        sees the change from its next request. Changes by two servers at once are applied
+        one after the other (the control record stays locked meanwhile). `reset` tells the
+        other servers that this one reset the sandbox."""
+        if not self.enabled:
+            yield
+            return
+        with self._lock, self._store.transaction() as tx:
+            doc = tx.locked(TENANT, KIND, RECORD, {})
+            if doc.get("version") not in (None, self._version):
+                self._apply(doc)
+            try:
+                yield
+            except BaseException:
+                if doc:
+                    self._apply(doc)  # back to what every other server has
+                raise
+            if reset:
+                self._reset_id = secrets.token_hex(8)
+            self._version = secrets.token_hex(8)
+            tx.put(TENANT, KIND, RECORD, self._describe())
+
+    def _describe(self) -> dict[str, Any]:
+        return {
+            "version": self._version,
+            "reset_id": self._reset_id,
+            "clock": self._clock.state(),
+            "faults": self._faults.state(),
+            "quotas": {name: limiter.quota.describe() for name, limiter in self._limiters.items()},
+        }
+
+    def _apply(self, doc: dict[str, Any]) -> None:
+        if doc.get("reset_id") != self._reset_id:
+            self._reset_id = doc.get("reset_id")
+            self._on_reset()
+        self._clock.load_state(doc.get("clock") or {})
+        self._faults.load_state(doc.get("faults") or [])
+        for name, quota in (doc.get("quotas") or {}).items():
+            limiter = self._limiters.get(name)
+            if limiter is not None:
+                limiter.quota = Quota(**quota)  # counts are in the store already
+        self._version = doc.get("version")
