@@ -13,8 +13,10 @@ import fnmatch
 import re
 import threading
 from collections import deque
+from datetime import UTC, datetime
 from typing import Any
 
+from mockserver.core.clock import utc_iso
 from mockserver.core.store import Store
 
 MASKED_HEADERS = {"authorization", "proxy-authorization", "cookie", "x-api-key"}
@@ -51,6 +53,41 @@ def body_text(data: bytes, content_type: str, limit: int) -> tuple[str | None, b
     return mask_text(text), cut
 
 
+RAW = "_raw"  # an entry as captured, not yet turned into text (see `finish`)
+
+
+def finish(entry: dict[str, Any], limit: int) -> dict[str, Any]:
+    """An entry as captured by the pipeline, as QA reads it: the time as ISO text, headers
+    as a dict with credentials masked, bodies as masked text (None for binary), cut at
+    `limit` bytes. Done on first read rather than on every request: most entries are never
+    read, and formatting cost more than the rest of a read request's journaling."""
+    if not entry.pop(RAW, False):
+        return entry
+    entry["at"] = utc_iso(datetime.fromtimestamp(entry["at"], UTC))
+    entry["query"] = mask_text(entry["query"].decode("latin-1"))
+    entry["headers"] = {
+        _header_name(key): mask_header(_header_name(key), value) for key, value in entry["headers"]
+    }
+    entry["response_headers"] = dict(entry["response_headers"])
+    body = entry.get("body")
+    if isinstance(body, bytes):
+        entry["body"], entry["body_truncated"] = body_text(body, entry.pop("body_type", ""), limit)
+    elif isinstance(body, str):
+        entry["body"] = mask_text(body)  # form fields
+    response_body = entry.get("response_body")
+    if isinstance(response_body, bytes):
+        entry["response_body"], entry["response_truncated"] = body_text(
+            response_body, entry.pop("response_type", ""), limit
+        )
+    return entry
+
+
+def _header_name(environ_key: str) -> str:
+    """`HTTP_X_REQUEST_ID` → `X-Request-Id`, as Werkzeug names request headers."""
+    name = environ_key[5:] if environ_key.startswith("HTTP_") else environ_key
+    return name.replace("_", "-").title()
+
+
 class Journal:
     """The journal of one server, in memory."""
 
@@ -70,7 +107,7 @@ class Journal:
 
     def entries(self, criteria: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         with self._lock:
-            snapshot = list(self._entries)
+            snapshot = [finish(entry, self.body_bytes) for entry in self._entries]
         criteria = criteria or {}
         return [entry for entry in snapshot if matches(entry, criteria)]
 
@@ -99,6 +136,7 @@ class StoreJournal:
         self._lock = threading.Lock()
 
     def record(self, entry: dict[str, Any]) -> dict[str, Any]:
+        entry = finish(entry, self.body_bytes)
         number = self.store.append_entry(entry)
         with self._lock:
             self._since_trim += 1

@@ -12,13 +12,12 @@ import re
 import time
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g, request
 
 from mockserver import __version__
 from mockserver.core import outcomes, scenarios
-from mockserver.core.clock import utc_iso
 from mockserver.core.ids import ids
-from mockserver.core.journal import body_text, mask_header, mask_text
+from mockserver.core.journal import RAW
 from mockserver.core.storage import S3_PREFIX
 
 MOCK_HEADER = "X-Mockserver"
@@ -33,7 +32,7 @@ def install(app: Flask, provider_prefixes: dict[str, str]) -> None:
     def _start() -> Response | None:
         # A caller's own id is echoed only when it is a plain token: header injection through
         # it (CR/LF, anything odd) gets a fresh id instead.
-        given = request.headers.get("X-Request-Id", "")
+        given = request.environ.get("HTTP_X_REQUEST_ID", "")
         g.request_id = given if REQUEST_ID.fullmatch(given) else ids.hex()
         current_app.extensions["mockserver"].shared.sync()
         g.started = time.perf_counter()
@@ -62,35 +61,45 @@ def provider_for_path(path: str, provider_prefixes: dict[str, str]) -> str | Non
 
 
 def _journal(app: Flask, response: Response) -> None:
-    unmatched = request.url_rule is None
-    control = request.path == CONTROL_PREFIX or request.path.startswith(CONTROL_PREFIX + "/")
+    """Capture the exchange as it is; the journal turns it into masked text when it is read
+    (see `journal.finish`), so a request pays for copying, not for formatting."""
+    req = request._get_current_object()  # type: ignore[attr-defined] # one proxy lookup
+    here = g._get_current_object()  # type: ignore[attr-defined]
+    path = req.path
+    unmatched = req.url_rule is None
+    control = path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
     if control and not unmatched:
         return
     runtime = current_app.extensions["mockserver"]
     journal = runtime.journal
-    provider_name = g.get("provider")
+    provider_name = here.get("provider")
     provider = runtime.providers.get(provider_name or "")
+    environ = req.environ
     entry: dict[str, Any] = {
-        "request_id": g.get("request_id"),
-        "at": utc_iso(runtime.clock.now()),
-        "method": request.method,
-        "path": request.path,
-        "query": mask_text(request.query_string.decode("latin-1")),
-        "provider": provider_name or ("s3" if request.path.startswith(S3_PREFIX) else None),
+        RAW: True,
+        "request_id": here.get("request_id"),
+        "at": runtime.clock.timestamp(),
+        "method": req.method,
+        "path": path,
+        "query": req.query_string,
+        "provider": provider_name or ("s3" if path.startswith(S3_PREFIX) else None),
         "tenant": _tenant(provider),
-        "headers": {name: mask_header(name, value) for name, value in request.headers.items()},
-        **_request_body(journal.body_bytes),
+        "headers": [(key, value) for key, value in environ.items() if key[:5] == "HTTP_"]
+        + [(key, environ[key]) for key in ("CONTENT_TYPE", "CONTENT_LENGTH") if environ.get(key)],
+        **_request_body(req, journal.body_bytes),
         "status": response.status_code,
-        "response_headers": dict(response.headers),
+        "response_headers": response.headers.to_wsgi_list(),
         **_response_body(response, journal.body_bytes),
-        "duration_ms": round(
-            (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2
-        ),
-        "scenario": g.get("scenario"),
-        "fault": g.get("fault"),
+        "duration_ms": _elapsed_ms(here.get("started")),
+        "scenario": here.get("scenario"),
+        "fault": here.get("fault"),
         "unmatched": unmatched,
     }
     journal.record(entry)  # an unmatched entry's hint is worked out when someone reads it
+
+
+def _elapsed_ms(started: float | None) -> float:
+    return round((time.perf_counter() - started) * 1000, 2) if started else 0.0
 
 
 def _tenant(provider: Any) -> str | None:
@@ -102,31 +111,38 @@ def _tenant(provider: Any) -> str | None:
         return None
 
 
-def _request_body(limit: int) -> dict[str, Any]:
-    if request.path.startswith(S3_PREFIX):
-        return {"body": None, "body_size": request.content_length}
-    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+def _request_body(req: Request, limit: int) -> dict[str, Any]:
+    environ = req.environ
+    if not environ.get("CONTENT_LENGTH") and "HTTP_TRANSFER_ENCODING" not in environ:
+        return {"body": b"", "body_size": 0}  # most reads: nothing to parse
+    if req.path.startswith(S3_PREFIX):
+        return {"body": None, "body_size": req.content_length}
+    if req.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         return {
-            "body": mask_text("&".join(f"{k}={v}" for k, v in request.form.items(multi=True))),
+            "body": "&".join(f"{k}={v}" for k, v in req.form.items(multi=True)),
             "files": {
                 name: {"filename": upload.filename, "content_type": upload.mimetype}
-                for name, upload in request.files.items(multi=True)
+                for name, upload in req.files.items(multi=True)
             },
-            "body_size": request.content_length,
+            "body_size": req.content_length,
         }
-    if (request.content_length or 0) > READ_LIMIT:
-        return {"body": None, "body_size": request.content_length}
-    data = request.get_data(cache=True)
-    text, cut = body_text(data, request.content_type or "", limit)
-    return {"body": text, "body_truncated": cut, "body_size": len(data)}
+    if (req.content_length or 0) > READ_LIMIT:
+        return {"body": None, "body_size": req.content_length}
+    data = req.get_data(cache=True)
+    return {
+        "body": data[: limit + 1],  # one byte past the limit says it was cut
+        "body_type": req.content_type or "",
+        "body_size": len(data),
+    }
 
 
 def _response_body(response: Response, limit: int) -> dict[str, Any]:
     if response.direct_passthrough or response.is_streamed:
         return {"response_body": None}
-    data = response.get_data()
-    text, cut = body_text(data, response.content_type or "", limit)
-    return {"response_body": text, "response_truncated": cut}
+    return {
+        "response_body": response.get_data()[: limit + 1],
+        "response_type": response.content_type or "",
+    }
 
 
 def add_hints(app: Flask, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
