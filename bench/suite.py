@@ -134,15 +134,40 @@ def prism(contract: Path, port: int) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    deadline = time.time() + 60
+    wait_for_port(port, process, 60)
+    return process
+
+
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float) -> None:
+    """Until something accepts on the port; kills the process if nothing does in time."""
+    deadline = time.time() + seconds
     while time.time() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process
+            return
         except OSError:
-            time.sleep(0.3)
+            time.sleep(0.2)
     process.kill()
-    raise RuntimeError("prism did not start")
+    raise RuntimeError(f"nothing listened on port {port} within {seconds} s")
+
+
+def framework_floor(
+    headers: dict[str, str], work: Path, seconds: float, connections: int
+) -> dict[str, float]:
+    """wrk against bench/floor_app.py: Flask and waitress with nothing of ours."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "bench" / "floor_app.py"), str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, process, 30)
+        script = lua_script("GET", headers, None, directory=work)
+        return wrk(f"http://127.0.0.1:{port}/v1/issuer/details", script, seconds, connections)
+    finally:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def raw_moto_put(size: int, runs: int) -> float:
@@ -278,6 +303,16 @@ def main() -> None:  # noqa: PLR0915 - one table, measured in order
             )
         )
         rows.append(("mockserver ÷ Prism (read)", f"{ours / prism_result['rps']:.1f}×", "≥ 2×"))
+
+        floor = framework_floor(accredible, work, args.seconds, args.connections)
+        rows.append(
+            (
+                "floor: bare Flask on waitress, one JSON route",
+                f"{floor['rps']:.0f} req/s, p50 {floor['p50']:.1f} / p99 {floor['p99']:.1f} ms",
+                "",
+            )
+        )
+        rows.append(("floor ÷ Prism", f"{floor['rps'] / prism_result['rps']:.1f}×", ""))
 
         counter = Counter()
         presigned = upload_throughput(base, seekpass, counter, 20 * 1024 * 1024, 5)

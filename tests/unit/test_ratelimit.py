@@ -1,0 +1,79 @@
+"""Quotas counted in periods on the server clock, in memory or in the store (shared by every
+server on one PostgreSQL store; the counting is the same on SQLite, which these use)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mockserver.core.ratelimit import MemoryCounts, Quota, RateLimiter, StoreCounts
+from mockserver.core.store import Store
+
+QUOTA = Quota(limit=3, window_seconds=60, period_seconds=30)
+
+
+class FakeNow:
+    def __init__(self) -> None:
+        self.value = 1_000_000.0  # 10 s into a 30-s period (33,333 × 30 = 999,990)
+
+    def __call__(self) -> float:
+        return self.value
+
+
+@pytest.fixture(params=["memory", "store"])
+def make(request):
+    store = Store()
+    now = FakeNow()
+
+    def build(name: str = "bench") -> RateLimiter:
+        counts = StoreCounts(store, name) if request.param == "store" else MemoryCounts()
+        return RateLimiter(QUOTA, now, counts)
+
+    yield build, now
+    store.close()
+
+
+def test_the_limit_plus_one_is_refused_with_time_to_wait(make) -> None:
+    build, _ = make
+    limiter = build()
+    verdicts = [limiter.hit("203.0.113.9") for _ in range(4)]
+    assert [v.allowed for v in verdicts] == [True, True, True, False]
+    assert [v.remaining for v in verdicts[:3]] == [2, 1, 0]
+    # The first period leaves the 60-s window 50 s from now (2 periods of 30 s, 10 s in).
+    assert verdicts[3].retry_after == 50
+    assert limiter.hit("198.51.100.1").allowed  # another key has its own quota
+
+
+def test_the_window_moves_on_with_the_clock(make) -> None:
+    build, now = make
+    limiter = build()
+    for _ in range(3):
+        limiter.hit("k")
+    now.value += 50
+    assert limiter.hit("k").allowed
+
+
+def test_refused_hits_count_only_when_asked(make) -> None:
+    build, _ = make
+    limiter = build()
+    for _ in range(3):
+        limiter.hit("k", count_refused=False)
+    for _ in range(5):
+        assert not limiter.hit("k", count_refused=False).allowed
+    limiter.configure(Quota(limit=4, window_seconds=60, period_seconds=30))
+    assert limiter.hit("k").allowed  # counted afresh under the new quota
+
+
+def test_store_counts_are_one_quota_for_every_limiter_of_that_name() -> None:
+    store = Store()
+    now = FakeNow()
+    first = RateLimiter(QUOTA, now, StoreCounts(store, "posts"))
+    second = RateLimiter(QUOTA, now, StoreCounts(store, "posts"))  # another server's
+    other = RateLimiter(QUOTA, now, StoreCounts(store, "requests"))
+    answers = [limiter.hit("key").allowed for limiter in (first, second, first, second)]
+    assert answers == [True, True, True, False]
+    assert other.hit("key").allowed
+    second.clear()
+    assert first.hit("key").allowed
+    assert other.hit("key").allowed and other.hit("key").allowed
+    assert not other.hit("key").allowed  # clearing "posts" left "requests" alone
+    store.close()
