@@ -279,9 +279,7 @@ class Store:
         if self._memory_connection is not None:
             # One connection, no transaction needed for one read: skip the engine entirely.
             with self._lock:
-                return _driver_get(
-                    self._memory_connection, _GET_SQL, (tenant, kind, record_id)
-                )
+                return _driver_get(self._memory_connection, _GET_SQL, (tenant, kind, record_id))
         with self.transaction() as tx:
             return tx.get(tenant, kind, record_id)
 
