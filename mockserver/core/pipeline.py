@@ -33,7 +33,7 @@ def install(app: Flask, provider_prefixes: dict[str, str]) -> None:
         # A caller's own id is echoed only when it is a plain token: header injection through
         # it (CR/LF, anything odd) gets a fresh id instead.
         given = request.environ.get("HTTP_X_REQUEST_ID", "")
-        g.request_id = given if REQUEST_ID.fullmatch(given) else ids.hex()
+        g.request_id = given if REQUEST_ID.fullmatch(given) else ids.request_id()
         current_app.extensions["mockserver"].shared.sync()
         g.started = time.perf_counter()
         g.provider = provider_for_path(request.path, provider_prefixes)

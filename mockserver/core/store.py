@@ -39,6 +39,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
+from mockserver.core.read_cache import MISS, ReadCache
+
 metadata = MetaData()
 
 records = Table(
@@ -140,10 +142,18 @@ _HOLDER = select(unique_keys.c.kind, unique_keys.c.record_id).where(_UNIQUE_KEY)
 class Transaction:
     """Reads and writes inside one database transaction."""
 
-    def __init__(self, conn: Connection, now: Callable[[], float]) -> None:
+    def __init__(
+        self, conn: Connection, now: Callable[[], float], cache: ReadCache | None = None
+    ) -> None:
         self._conn = conn
         self._now = now
         self._get_sql = _DRIVER_GET[conn.dialect.name]
+        self._cache = cache
+
+    def _touch(self, tenant: str, kind: str, record_id: str) -> None:
+        """Every write forgets the record's committed copy (see core/read_cache.py)."""
+        if self._cache is not None:
+            self._cache.forget((tenant, kind, record_id))
 
     def get(self, tenant: str, kind: str, record_id: str, for_update: bool = False) -> dict | None:
         """A record; `for_update` locks it until commit, for a read-modify-write that two
@@ -155,6 +165,7 @@ class Transaction:
         """A record read with its row locked, created from `default` first if it is missing;
         the way to keep a counter or a balance that concurrent transactions change."""
         row = self._row(tenant, kind, record_id, default)
+        self._touch(tenant, kind, record_id)
         self._conn.execute(_insert_if_missing(self._conn.dialect.name), row)
         found = self.get(tenant, kind, record_id, for_update=True)
         return found if found is not None else dict(default)
@@ -165,6 +176,7 @@ class Transaction:
 
     def insert(self, tenant: str, kind: str, record_id: str, doc: dict) -> None:
         """Create a record; Conflict if (tenant, kind, id) exists."""
+        self._touch(tenant, kind, record_id)
         try:
             self._conn.execute(_INSERT, self._row(tenant, kind, record_id, doc))
         except IntegrityError as exc:
@@ -183,6 +195,7 @@ class Transaction:
 
     def put(self, tenant: str, kind: str, record_id: str, doc: dict) -> None:
         """Create or replace a record."""
+        self._touch(tenant, kind, record_id)
         result = self._conn.execute(
             _UPDATE,
             {
@@ -199,11 +212,14 @@ class Transaction:
     def delete(self, tenant: str, kind: str, record_id: str) -> bool:
         """Remove a record and every unique key that points at it."""
         params = {"tenant": tenant, "kind": kind, "record_id": record_id}
+        self._touch(tenant, kind, record_id)
         self._conn.execute(_DELETE_KEYS_OF, params)
         return self._conn.execute(_DELETE, params).rowcount > 0
 
     def delete_prefix(self, tenant: str, kind: str, prefix: str) -> int:
         """Remove every record of a kind whose id starts with `prefix`; how many."""
+        if self._cache is not None:
+            self._cache.clear()
         statement = delete(records).where(
             and_(
                 records.c.tenant == tenant,
@@ -253,7 +269,9 @@ class Store:
         metadata.create_all(self.engine)
         self._memory_connection: Any = None
         self._memory_checkout: Any = None
+        self._cache: ReadCache | None = None
         if isinstance(self.engine.pool, StaticPool):
+            self._cache = ReadCache()
             # Kept checked out for the store's life: a checkout returned to the pool is rolled
             # back, which on the one shared connection would end another thread's transaction.
             self._memory_checkout = self.engine.raw_connection()
@@ -263,7 +281,7 @@ class Store:
     def transaction(self) -> Iterator[Transaction]:
         """Everything inside commits together or not at all (a Conflict rolls it back)."""
         with self._connection() as conn:
-            yield Transaction(conn, self._now)
+            yield Transaction(conn, self._now, self._cache)
 
     @contextmanager
     def _connection(self) -> Iterator[Connection]:
@@ -276,10 +294,15 @@ class Store:
             yield conn
 
     def get(self, tenant: str, kind: str, record_id: str) -> dict | None:
-        if self._memory_connection is not None:
-            # One connection, no transaction needed for one read: skip the engine entirely.
-            with self._lock:
-                return _driver_get(self._memory_connection, _GET_SQL, (tenant, kind, record_id))
+        if self._cache is not None:
+            key = (tenant, kind, record_id)
+            text = self._cache.lookup(key)
+            if text is MISS:
+                # One connection, no transaction needed for one read: skip the engine.
+                with self._lock:
+                    text = _driver_get_text(self._memory_connection, _GET_SQL, key)
+                    self._cache.remember(key, text)
+            return json.loads(text) if text is not None else None  # type: ignore[arg-type]
         with self.transaction() as tx:
             return tx.get(tenant, kind, record_id)
 
@@ -289,6 +312,8 @@ class Store:
 
     def clear(self) -> None:
         with self._connection() as conn:
+            if self._cache is not None:
+                self._cache.clear()
             conn.execute(delete(unique_keys))
             conn.execute(delete(records))
             conn.execute(delete(journal_entries))
@@ -381,13 +406,18 @@ def _make_engine(url: str) -> Engine:
 
 
 def _driver_get(dbapi_connection: Any, sql: str, params: tuple[str, str, str]) -> dict | None:
+    text = _driver_get_text(dbapi_connection, sql, params)
+    return json.loads(text) if text is not None else None
+
+
+def _driver_get_text(dbapi_connection: Any, sql: str, params: tuple[str, str, str]) -> str | None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     finally:
         cursor.close()
-    return json.loads(row[0]) if row else None
+    return row[0] if row else None
 
 
 def _insert_if_missing(dialect: str) -> Any:
