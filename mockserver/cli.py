@@ -50,13 +50,9 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(**{name: getattr(args, name, None) for name in names})
 
 
-BODY_CEILING = 256 * 1024 * 1024
-
-
 def serve(settings: Settings) -> None:
-    from waitress import create_server
-
     from mockserver.app import create_app
+    from mockserver.core import wsgi_server
     from mockserver.core.ports import ProviderPorts
     from mockserver.core.runtime import Runtime
 
@@ -68,15 +64,8 @@ def serve(settings: Settings) -> None:
         step = 0 if settings.port == 0 else 1
         listen += [f"{settings.host}:{settings.port + step * (i + 1)}" for i in range(len(names))]
     prefixes_by_port: dict[int, str] = {}
-    server: Any = create_server(
-        ProviderPorts(app, prefixes_by_port),
-        listen=" ".join(listen),
-        threads=settings.threads,
-        ident="mockserver",
-        clear_untrusted_proxy_headers=True,
-        # Far above the app's own limits, so that an oversized body reaches the app and gets the
-        # provider's 413 rather than waitress's plain-text one.
-        max_request_body_size=BODY_CEILING,
+    server: Any = wsgi_server.create(
+        ProviderPorts(app, prefixes_by_port), settings.threads, listen=" ".join(listen)
     )
     bound = _bound_ports(server)
     main_port = bound[0]

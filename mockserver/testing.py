@@ -33,23 +33,15 @@ class Sandbox:
     @classmethod
     def start(cls, **settings: Any) -> Sandbox:
         """Start on 127.0.0.1 and a free port; `settings` override Settings fields."""
-        from waitress import create_server
-
         from mockserver.app import create_app
+        from mockserver.core import wsgi_server
         from mockserver.core.runtime import Runtime
         from mockserver.settings import Settings
 
         server_settings = Settings(**{"host": "127.0.0.1", "port": 0, **settings})
         runtime = Runtime(server_settings)
         app = create_app(server_settings, runtime)
-        server = create_server(
-            app,
-            host="127.0.0.1",
-            port=0,
-            threads=8,
-            ident="mockserver",
-            max_request_body_size=256 * 1024 * 1024,
-        )
+        server = wsgi_server.create(app, 8, host="127.0.0.1", port=0)
         base = f"http://127.0.0.1:{server.effective_port}"
         runtime.settings.public_url = base  # links handed out point at this server
         stopping = threading.Event()
