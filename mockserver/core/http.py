@@ -82,11 +82,17 @@ def configure_quota(limiter: RateLimiter, data: dict[str, Any]) -> dict[str, Any
 def public_base() -> str:
     """Where clients reach this server: --public-url, else the request's own scheme and host."""
     configured = current_app.extensions["mockserver"].settings.public_url
-    return (configured or request.host_url).rstrip("/")
+    return (configured or _host_url()).rstrip("/")
 
 
 def provider_base(prefix: str) -> str:
     """A provider's base URL as the client sees it (its own port serves it at the root)."""
     if request.environ.get(PROVIDER_ROOT_ENVIRON):
-        return request.host_url.rstrip("/")
+        return _host_url()
     return public_base() + prefix
+
+
+def _host_url() -> str:
+    """`request.host_url` without its trailing slash, put together directly: Werkzeug's
+    property re-quotes the whole URL, a third of a list request's time in our measurements."""
+    return f"{request.scheme}://{request.host}{request.root_path}".rstrip("/")

@@ -1,4 +1,5 @@
-"""Committed records, remembered as JSON text, for a store that only this process writes.
+"""Committed records (one by key, or all of a kind), remembered as JSON text, for a store that
+only this process writes.
 
 Why: nearly every request reads one record by its key (a credit balance, a batch, a
 certificate), and on the in-memory SQLite store that read is cheap in itself but releases the
@@ -25,6 +26,7 @@ class ReadCache:
 
     def __init__(self) -> None:
         self._texts: dict[Key, str | None] = {}  # None: known not to exist
+        self._lists: dict[tuple[str, str], list[str]] = {}  # (tenant, kind): texts in order
 
     def lookup(self, key: Key) -> object:
         """The record's JSON text, None when it is known to be absent, or `MISS`."""
@@ -36,8 +38,21 @@ class ReadCache:
             self._texts.clear()
         self._texts[key] = text
 
+    def lookup_list(self, tenant: str, kind: str) -> list[str] | None:
+        """Every record of a kind, as JSON texts in the store's order; None when not known."""
+        return self._lists.get((tenant, kind))
+
+    def remember_list(self, tenant: str, kind: str, texts: list[str]) -> None:
+        """Only under the store's lock, with what is committed."""
+        if len(self._lists) >= self.MAX_ENTRIES:
+            self._lists.clear()
+        self._lists[(tenant, kind)] = texts
+
     def forget(self, key: Key) -> None:
+        """A record changed: its copy and its kind's list are out of date."""
         self._texts.pop(key, None)
+        self._lists.pop(key[:2], None)
 
     def clear(self) -> None:
         self._texts.clear()
+        self._lists.clear()

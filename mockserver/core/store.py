@@ -105,6 +105,7 @@ _UNIQUE_KEY = and_(
 # form holds the row until the transaction ends (PostgreSQL; SQLite runs one transaction at a
 # time anyway and has no such clause).
 _GET_SQL = "SELECT doc FROM records WHERE tenant = ? AND kind = ? AND id = ?"
+_LIST_SQL = "SELECT doc FROM records WHERE tenant = ? AND kind = ? ORDER BY created_at, id"
 _DRIVER_GET = {
     "sqlite": (_GET_SQL, _GET_SQL),
     "postgresql": (_GET_SQL.replace("?", "%s"), _GET_SQL.replace("?", "%s") + " FOR UPDATE"),
@@ -307,6 +308,14 @@ class Store:
             return tx.get(tenant, kind, record_id)
 
     def list(self, tenant: str, kind: str) -> list[dict]:
+        if self._cache is not None:
+            texts = self._cache.lookup_list(tenant, kind)
+            if texts is None:
+                with self._lock:
+                    cursor = self._memory_connection.execute(_LIST_SQL, (tenant, kind))
+                    texts = [row[0] for row in cursor.fetchall()]
+                    self._cache.remember_list(tenant, kind, texts)
+            return [json.loads(text) for text in texts]
         with self.transaction() as tx:
             return tx.list(tenant, kind)
 

@@ -96,3 +96,25 @@ def test_readers_never_see_a_count_go_back_under_concurrent_writes(store: Store)
     assert store.get("t", "k", "counter") == {"n": 300}
     for values in seen:
         assert values == sorted(values)  # never older than what was read before
+
+
+def test_lists_follow_every_write_to_their_kind(store: Store) -> None:
+    assert store.list("t", "k") == []
+    _write(store, {"v": 1}, "a")
+    _write(store, {"v": 2}, "b")
+    assert store.list("t", "k") == [{"v": 1}, {"v": 2}]
+    _write(store, {"v": 3}, "a")
+    assert store.list("t", "k") == [{"v": 3}, {"v": 2}]  # order kept: created first
+    with pytest.raises(Conflict), store.transaction() as tx:
+        tx.insert("t", "k", "c", {"v": 4})
+        tx.insert("t", "k", "a", {"v": 5})
+    assert store.list("t", "k") == [{"v": 3}, {"v": 2}]  # the rolled-back "c" is not there
+    with store.transaction() as tx:
+        tx.delete("t", "k", "b")
+    listed = store.list("t", "k")
+    assert listed == [{"v": 3}]
+    listed[0]["v"] = 99
+    assert store.list("t", "k") == [{"v": 3}]
+    assert store.list("t", "other") == [] and store.list("u", "k") == []
+    store.clear()
+    assert store.list("t", "k") == []
