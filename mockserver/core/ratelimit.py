@@ -96,7 +96,7 @@ class StoreCounts:
 
     @contextmanager
     def buckets(self, key: str) -> Iterator[dict[int, int]]:
-        with self._store.transaction() as tx:
+        with self._store.transaction(durable=False) as tx:
             record_id = self._prefix + key
             doc = tx.locked(COUNTS_TENANT, COUNTS_KIND, record_id, {"periods": {}})
             buckets = {int(period): count for period, count in doc["periods"].items()}
