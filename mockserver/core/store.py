@@ -283,8 +283,8 @@ class Store:
         """Everything inside commits together or not at all (a Conflict rolls it back).
 
         `durable=False` is for bookkeeping whose loss in a crash harms nobody (quota counts,
-        journal entries): on PostgreSQL its commit does not wait for the WAL to reach the disk,
-        which otherwise is most of a shared sandbox's time per request. Still atomic."""
+        journal entries): on PostgreSQL its commit does not wait for the WAL to reach the disk
+        (a disk flush per request for every replica otherwise). Still atomic."""
         with self._connection(durable) as conn:
             yield Transaction(conn, self._now, self._cache)
 
