@@ -36,8 +36,11 @@ def apply(runtime: Any, provider: str | None) -> Response | None:
     target = provider or ("s3" if request.path.startswith(S3_PREFIX + "/") else None)
     if target is None:
         return None
-    prefer = scenarios.parse_prefer(request.headers.get("Prefer", ""))
     faults = runtime.faults
+    prefer_header = request.environ.get("HTTP_PREFER", "")
+    if not prefer_header and not faults.rules:
+        return None  # nearly every request: nothing asked for, nothing to fire
+    prefer = scenarios.parse_prefer(prefer_header)
     rule = None
     if faults.rules:
         tenant = None
