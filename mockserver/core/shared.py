@@ -5,7 +5,7 @@ expects to be one thing behind a load balancer, is the server clock, the fault r
 their counts: `times: 1` fires once across all replicas, not once per replica), the quota
 settings and a reset. Those are one control record in the store, written under a row lock by
 whichever server changes them and read by every server at the start of each request and each
-scheduler pass (one small SELECT; nothing is read when the record has not changed since).
+scheduler pass (one small SELECT; applied only when its version changed).
 
 On a store that only one process uses (SQLite in memory or in a file) this does nothing and
 costs nothing: `sync()` returns at once and `change()` is an empty block.
