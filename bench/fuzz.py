@@ -135,6 +135,7 @@ def summarize(report: Path, multipart: set[str] | None = None) -> dict[str, int]
     counts: Counter[str] = Counter()
     failures: Counter[str] = Counter()
     per_operation: Counter[str] = Counter()
+    where: Counter[str] = Counter()  # failing check on operation, so a rare one is not lost
     for line in report.read_text().splitlines() if report.exists() else []:
         if not line.startswith('{"ScenarioFinished"'):
             continue
@@ -154,6 +155,8 @@ def summarize(report: Path, multipart: set[str] | None = None) -> dict[str, int]
                 if name == "negative_data_rejection" and label in (multipart or set()):
                     name = "n/a: negative data on multipart text fields"
                 failures[name] += 1
+                if not name.startswith("n/a"):
+                    where[f"{name} on {label}"] += 1
     counts["violations"] = sum(
         n
         for name, n in failures.items()
@@ -162,6 +165,7 @@ def summarize(report: Path, multipart: set[str] | None = None) -> dict[str, int]
     counts["operations"] = len(per_operation)
     counts["fewest cases in one operation"] = min(per_operation.values(), default=0)
     counts.update({f"failure: {name}": n for name, n in failures.items()})
+    counts.update({f"at: {place}": n for place, n in where.items()})
     return dict(counts)
 
 
@@ -188,6 +192,11 @@ def main() -> None:
             )
             rows.append((label, summary))
             print(label, json.dumps(summary), flush=True)
+        crashes = [
+            line
+            for line in server.output
+            if "Traceback" in line or "Error" in line or "unhandled error" in line
+        ]
     print(
         f"\n{'contract':<26} {'operations':>10} {'cases':>8} {'min/op':>7} {'5xx':>5} "
         f"{'violations':>10} {'n/a':>5}"
@@ -199,6 +208,8 @@ def main() -> None:
             f"{summary.get('fewest cases in one operation', 0):>7} {summary.get('5xx', 0):>5} "
             f"{summary.get('violations', 0):>10} {not_applicable:>5}"
         )
+    if crashes:  # the server's own log of every 500, to go with the table
+        print("\nserver log lines naming an error:", *crashes[:200], sep="\n")
 
 
 if __name__ == "__main__":
