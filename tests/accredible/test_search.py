@@ -97,3 +97,23 @@ def test_v2_refusals_are_invalid_search_query(client) -> None:
         "status": "invalid_search_query",
         "errors": {},
     }
+
+
+def test_page_numbers_in_search_bodies_are_json_integers(client) -> None:
+    """Query strings carry digits as text; JSON bodies must send numbers (the document's
+    type), so "5" is refused in every v1 search body and taken in a query string."""
+    for path in (
+        "/v1/credentials/search",
+        "/v1/issuer/groups/search",
+        "/v1/designs/search",
+        "/v1/departments/search",
+        "/v1/attribute_keys/search",
+    ):
+        for name in ("page", "page_size"):
+            refused = client.post(f"{BASE}{path}", json={name: "5"}, headers=AUTH)
+            assert refused.status_code == 400, (path, name)
+            assert refused.get_json() == {"errors": f"{name} must be a positive integer"}
+        taken = client.post(f"{BASE}{path}", json={"page": 1, "page_size": 5}, headers=AUTH)
+        assert taken.status_code == 200, path
+    listed = client.get(f"{BASE}/v1/all_credentials?page=1&page_size=5", headers=AUTH)
+    assert listed.status_code == 200

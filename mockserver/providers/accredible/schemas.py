@@ -471,6 +471,11 @@ def search_filters(schema: type[Schema], data: Any) -> dict[str, Any]:
     except ValidationFailed as failed:
         failed.status = 400
         raise
+    for name in ("page", "page_size"):
+        # A query string can only carry digits as text; a JSON body has numbers, and the
+        # document types these as integers (FIDELITY.md, "Paging").
+        if isinstance(data.get(name), str):
+            raise ApiError(400, "bad_request", f"{name} must be a positive integer")
     return data
 
 
