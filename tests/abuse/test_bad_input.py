@@ -162,15 +162,7 @@ def test_non_ascii_digits_in_ids_are_not_numbers(client) -> None:
             json={"reference": {}} if method == "PUT" else None,
         )
         assert response.status_code == 404, path
-    collection = client.post(
-        "/accredible/v1/collections", headers=ACCREDIBLE, json={"collection": {"name": "c"}}
-    ).get_json()["collection"]
-    response = client.put(
-        f"/accredible/v1/collections/{collection['id']}",
-        headers=ACCREDIBLE,
-        json={"collection": {"groups": [{"id": "²"}]}},
-    )
-    assert response.status_code == 422
+    assert _update_new_collection(client, {"groups": [{"id": "²"}]}).status_code == 422
     springest = client.get(
         "/springest/users/certificates.json"
         "?api_key=springest-certificates-key&certification_id=%C2%B2"
@@ -180,18 +172,22 @@ def test_non_ascii_digits_in_ids_are_not_numbers(client) -> None:
 
 def test_updates_with_refs_without_ids_are_invalid(client) -> None:
     """A partial (update) load left nested refs' id optional: schemathesis found the 500."""
-    collection = client.post(
-        "/accredible/v1/collections", headers=ACCREDIBLE, json={"collection": {"name": "c"}}
-    ).get_json()["collection"]
-    response = client.put(
-        f"/accredible/v1/collections/{collection['id']}",
-        headers=ACCREDIBLE,
-        json={"collection": {"groups": [{}]}},
-    )
-    assert response.status_code == 422
+    assert _update_new_collection(client, {"groups": [{}]}).status_code == 422
     group = client.put(
         "/accredible/v1/issuer/groups/9001",
         headers=ACCREDIBLE,
         json={"group": {"collections": [{}]}},
     )
     assert group.status_code == 422
+
+
+def _update_new_collection(client, changes: dict):
+    """PUT `changes` to a collection created for the purpose."""
+    collection = client.post(
+        "/accredible/v1/collections", headers=ACCREDIBLE, json={"collection": {"name": "c"}}
+    ).get_json()["collection"]
+    return client.put(
+        f"/accredible/v1/collections/{collection['id']}",
+        headers=ACCREDIBLE,
+        json={"collection": changes},
+    )
