@@ -9,6 +9,8 @@ from typing import Any
 
 from mockserver.settings import Settings
 
+HTTP_LAYERS = ("waitress", "granian")
+
 
 def _serve_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help="address to bind (default 127.0.0.1)")
@@ -23,7 +25,13 @@ def _serve_args(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="also serve each provider at the root of a port of its own",
     )
-    parser.add_argument("--threads", type=int, help="waitress worker threads (default 8)")
+    parser.add_argument("--threads", type=int, help="threads running requests (default 8)")
+    parser.add_argument(
+        "--http",
+        choices=HTTP_LAYERS,
+        help="HTTP layer: waitress (default; network faults, --provider-ports) or granian "
+        "(faster, for load tests)",
+    )
     parser.add_argument("--s3-endpoint", help="use this S3 endpoint instead of embedded moto")
     parser.add_argument("--s3-access-key")
     parser.add_argument("--s3-secret-key")
@@ -41,6 +49,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         "fixtures_dir",
         "provider_ports",
         "threads",
+        "http",
         "s3_endpoint",
         "s3_access_key",
         "s3_secret_key",
@@ -51,6 +60,17 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def serve(settings: Settings) -> None:
+    """Run the sandbox until SIGINT or SIGTERM on the HTTP layer the settings name."""
+    if settings.http == "granian":
+        from mockserver.core import granian_server
+
+        granian_server.run(settings)
+    else:
+        serve_waitress(settings)
+
+
+def serve_waitress(settings: Settings) -> None:
+    from mockserver.announce import announce
     from mockserver.app import create_app
     from mockserver.core import wsgi_server
     from mockserver.core.ports import ProviderPorts
@@ -68,22 +88,12 @@ def serve(settings: Settings) -> None:
         ProviderPorts(app, prefixes_by_port), settings.threads, listen=" ".join(listen)
     )
     bound = _bound_ports(server)
-    main_port = bound[0]
-    base = settings.public_url.rstrip("/") or f"http://{_display_host(settings.host)}:{main_port}"
-    print(f"mockserver listening on http://{_display_host(settings.host)}:{main_port}", flush=True)
-    print(f"  control plane: {base}/_mock/health", flush=True)
-    for index, provider in enumerate(runtime.providers.values()):
-        line = f"  {provider.title:<12} {base}{provider.prefix}"
-        if settings.provider_ports:
-            port = bound[index + 1]
-            prefixes_by_port[port] = provider.prefix
-            line += f"   and http://{_display_host(settings.host)}:{port}"
-        print(line, flush=True)
-        for tenant in provider.tenants():
-            print(f"    tenant {tenant['tenant']}: {_credentials_text(tenant)}", flush=True)
-
-    runtime.storage.wait_ready()
-    print("mockserver ready (Ctrl+C stops it)", flush=True)
+    provider_ports: dict[str, int] = {}
+    if settings.provider_ports:
+        provider_ports = dict(zip(names, bound[1:], strict=True))
+        for name, port in provider_ports.items():
+            prefixes_by_port[port] = runtime.providers[name].prefix
+    announce(settings, runtime, bound[0], provider_ports)
 
     def _stop(*_: Any) -> None:
         server.close()
@@ -99,15 +109,6 @@ def _bound_ports(server: Any) -> list[int]:
     if hasattr(server, "effective_listen"):
         return [int(port) for _host, port in server.effective_listen]
     return [int(server.effective_port)]
-
-
-def _display_host(host: str) -> str:
-    return "127.0.0.1" if host in ("0.0.0.0", "") else host
-
-
-def _credentials_text(tenant: dict[str, Any]) -> str:
-    """Each provider says how its credentials read (`summary` in its tenants() entries)."""
-    return str(tenant.get("summary", ""))
 
 
 def routes(settings: Settings) -> None:
@@ -155,6 +156,11 @@ def main(argv: list[str] | None = None) -> None:
     _serve_args(commands.add_parser("contracts", help="compare served routes with the contracts"))
     args = parser.parse_args(argv)
     settings = _settings(args)
+    if settings.http not in HTTP_LAYERS:
+        choices = ", ".join(HTTP_LAYERS)
+        parser.error(f"MOCKSERVER_HTTP must be one of {choices}, not {settings.http!r}")
+    if settings.http == "granian" and settings.provider_ports:
+        parser.error("--provider-ports needs the waitress HTTP layer (granian listens on one port)")
     if args.command == "serve":
         serve(settings)
     elif args.command == "routes":

@@ -21,6 +21,9 @@ class Settings:
     fixtures_dir: str = str(REPO_FIXTURES)
     provider_ports: bool = False
     threads: int = 8
+    # The HTTP layer: "waitress" (pure Python, in process; network faults, --provider-ports)
+    # or "granian" (Rust, about twice the throughput; mockserver/core/granian_server.py).
+    http: str = "waitress"
     # Object storage: empty endpoint = embedded moto S3 behind /_s3 on the API port.
     s3_endpoint: str = ""
     s3_access_key: str = "mockserver-access-key"
@@ -49,6 +52,16 @@ class Settings:
 
             return sqlite_file_url(self.data_dir)
         return "sqlite://"
+
+    def to_env(self) -> dict[str, str]:
+        """These settings as MOCKSERVER_* variables: how they reach a worker process that
+        another program (Granian) starts, which from_env() reads back unchanged."""
+        env: dict[str, str] = {}
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            text = ("1" if value else "0") if isinstance(value, bool) else str(value)
+            env[f"MOCKSERVER_{spec.name.upper()}"] = text
+        return env
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

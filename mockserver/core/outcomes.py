@@ -73,16 +73,20 @@ def _act(runtime: Any, target: str, wanted: dict[str, Any]) -> Response | None:
         try:
             milliseconds = int(delay)
         except (TypeError, ValueError):
-            return mock_error(400, f"Prefer delay must be milliseconds, not {delay!r}")
+            return _refuse(400, f"Prefer delay must be milliseconds, not {delay!r}")
         time.sleep(min(max(milliseconds, 0), MAX_DELAY_MS) / 1000)
     network = wanted.get("network")
     if network:
         if network not in netfaults.KINDS:
-            return mock_error(400, f"network fault must be one of {list(netfaults.KINDS)}")
+            return _refuse(400, f"network fault must be one of {list(netfaults.KINDS)}")
         try:
             netfaults.inject(request.environ, network)
         except netfaults.NetworkFaultUnavailable:
-            return mock_error(501, "network faults need a real server (mockserver serve)")
+            return _refuse(
+                501,
+                "network faults need mockserver serve on its default HTTP layer (waitress), "
+                "which lets the mock reach the connection",
+            )
         g.scenario = f"network={network}"
         return mock_error(599, "connection broken on purpose")  # never reaches the client
     code = wanted.get("code")
@@ -92,7 +96,7 @@ def _act(runtime: Any, target: str, wanted: dict[str, Any]) -> Response | None:
         except (TypeError, ValueError):
             status = 0
         if not 400 <= status <= 599:
-            return mock_error(400, f"Prefer code must be a status from 400 to 599, not {code!r}")
+            return _refuse(400, f"Prefer code must be a status from 400 to 599, not {code!r}")
         g.scenario = f"code={status}"
         reason = HTTP_STATUS_CODES.get(status, "Error")
         raise ApiError(status, reason.lower().replace(" ", "_"), reason)
@@ -101,7 +105,7 @@ def _act(runtime: Any, target: str, wanted: dict[str, Any]) -> Response | None:
         known = catalogue(runtime).get(target, {})
         scenario = known.get(name)
         if scenario is None:
-            return mock_error(
+            return _refuse(
                 400,
                 f"unknown {target} scenario {name!r}; see /_mock/scenarios",
                 known=sorted(known),
@@ -112,3 +116,10 @@ def _act(runtime: Any, target: str, wanted: dict[str, Any]) -> Response | None:
             return None
         raise scenario.error()  # type: ignore[misc]
     return None
+
+
+def _refuse(status: int, message: str, **extra: Any) -> Response:
+    """The mock's own error for a preference it cannot honour: nothing was applied, so the
+    answer must not say Preference-Applied (RFC 7240)."""
+    g.preference_applied = None
+    return mock_error(status, message, **extra)

@@ -226,6 +226,12 @@ def test_rule_validation_and_network_faults_in_process(client) -> None:
         "/vec/business/certificate-vault", headers={**VEC, "Prefer": "network=reset"}
     )
     assert refused.status_code == 501  # the Flask test client has no socket to break
+    assert "waitress" in refused.get_json()["mock_error"]["message"]
+    assert "Preference-Applied" not in refused.headers  # nothing was applied
+    bad_delay = client.get(
+        "/vec/business/certificate-vault", headers={**VEC, "Prefer": "delay=soon"}
+    )
+    assert bad_delay.status_code == 400 and "Preference-Applied" not in bad_delay.headers
 
 
 def test_behavioural_scenarios_through_a_rule(client) -> None:

@@ -1,0 +1,36 @@
+"""The lines `mockserver serve` prints at start-up, whichever HTTP layer serves the app.
+
+People copy the URLs and demo credentials from them, and tests and scripts wait for
+"mockserver ready", which is printed only once uploads can be taken (the S3 store answers).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.settings import Settings
+
+
+def announce(
+    settings: Settings, runtime: Any, main_port: int, provider_ports: dict[str, int]
+) -> None:
+    """Print where everything is; `provider_ports` maps provider names to their own ports."""
+    host = display_host(settings.host)
+    base = settings.public_url.rstrip("/") or f"http://{host}:{main_port}"
+    print(f"mockserver listening on http://{host}:{main_port}", flush=True)
+    print(f"  control plane: {base}/_mock/health", flush=True)
+    for name, provider in runtime.providers.items():
+        line = f"  {provider.title:<12} {base}{provider.prefix}"
+        if name in provider_ports:
+            line += f"   and http://{host}:{provider_ports[name]}"
+        print(line, flush=True)
+        for tenant in provider.tenants():
+            # Each provider says how its credentials read (`summary` in its tenants()).
+            print(f"    tenant {tenant['tenant']}: {tenant.get('summary', '')}", flush=True)
+    runtime.storage.wait_ready()
+    print("mockserver ready (Ctrl+C stops it)", flush=True)
+
+
+def display_host(host: str) -> str:
+    """A wildcard bind address is not one a browser can open; loopback is."""
+    return "127.0.0.1" if host in ("0.0.0.0", "") else host

@@ -1,0 +1,92 @@
+"""`mockserver serve --http granian`: the same app behind Granian, for load tests.
+
+Granian is an HTTP server written in Rust with a WSGI interface; on the project's machines it
+serves the sandbox's reads about twice as fast as waitress (bench/RESULTS.md), because parsing
+HTTP and managing connections happen outside the GIL.
+
+Granian runs a WSGI app in a worker process that it starts and supervises. So this process
+only binds the address and waits; the worker builds the runtime (store, embedded S3,
+scheduler) and prints the start-up lines. Settings travel to the worker as MOCKSERVER_*
+variables, the one channel a worker started either way (fork or spawn) inherits. One worker:
+in-memory state and the embedded S3 live in one process, as under waitress.
+
+What only waitress gives: network faults (`Prefer: network=…` needs the connection's socket,
+which Granian keeps in Rust: they answer 501 here) and --provider-ports (one address).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing.util
+import os
+import signal
+import socket
+import sys
+from typing import Any
+
+from mockserver.settings import Settings
+
+# Seconds a worker gets to finish its requests and close the runtime when asked to stop.
+STOP_GRACE_SECONDS = 10
+_PR_SET_PDEATHSIG = 1
+
+
+def run(settings: Settings) -> None:
+    """Serve until SIGINT or SIGTERM; returns once the worker has stopped."""
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+
+    if settings.port == 0:
+        # Granian binds in this process but the worker prints the address, so the port must
+        # be known before: ask the kernel for a free one.
+        settings.port = free_port(settings.host)
+    os.environ.update(settings.to_env())
+    server = Granian(
+        f"{__name__}:worker_app",
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.WSGI,
+        factory=True,
+        workers=1,
+        blocking_threads=settings.threads,
+        workers_kill_timeout=STOP_GRACE_SECONDS,
+        log_level=LogLevels.error,  # not its advice on thread counts; errors still show
+    )
+    server.serve()
+
+
+def worker_app() -> Any:
+    """Granian's app factory, called in the worker: the sandbox built from MOCKSERVER_*."""
+    from mockserver.announce import announce
+    from mockserver.app import create_app
+    from mockserver.core.runtime import Runtime
+
+    _stop_with_parent()
+    settings = Settings.from_env()
+    runtime = Runtime(settings)
+    app = create_app(settings, runtime)
+    # The worker ends through multiprocessing, which runs these finalizers and not atexit:
+    # the scheduler stops, stores close and the embedded S3 shuts down as under waitress.
+    multiprocessing.util.Finalize(runtime, runtime.close, exitpriority=100)
+    announce(settings, runtime, settings.port, {})
+    return app
+
+
+def free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def _stop_with_parent() -> None:
+    """Have Linux stop this worker (gracefully) if Granian's process dies, even by SIGKILL.
+
+    Without it a killed parent leaves the worker serving on the port, and a restart on the
+    same port or data directory would meet the orphan."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os.kill(os.getpid(), signal.SIGTERM)
