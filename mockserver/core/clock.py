@@ -11,6 +11,23 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 
+# The span the clock may be set or advanced into. Providers add hours, days and years to "now"
+# (token lifetimes, expiries, retry times); a clock near year 9999 would make those sums
+# overflow Python's datetime and every request touching them fail. 2900 leaves ample room.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2900, 1, 1, tzinfo=UTC)
+
+
+def within_range(moment: datetime) -> datetime:
+    """`moment`, or the ValueError the control plane answers 400 with."""
+    if not EARLIEST <= moment <= LATEST:
+        raise ValueError(
+            f"the server clock must stay between {utc_iso(EARLIEST)} and {utc_iso(LATEST)}, "
+            f"not {utc_iso(moment)}"
+        )
+    return moment
+
+
 def utc_iso(moment: datetime) -> str:
     """Render a moment the way the providers' JSON does: UTC with a trailing Z."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -52,7 +69,10 @@ class Clock:
 
     def set(self, moment: datetime) -> None:
         """Jump to `moment`; a frozen clock stays frozen there."""
-        moment = moment.astimezone(UTC)
+        try:
+            moment = within_range(moment.astimezone(UTC))
+        except OverflowError:  # 0001-01-01 in a zone east of UTC
+            raise ValueError(f"{moment.isoformat()} is outside what the clock can hold") from None
         with self._lock:
             if self._frozen_at is not None:
                 self._frozen_at = moment
@@ -62,11 +82,16 @@ class Clock:
     def advance(self, seconds: float) -> None:
         if seconds < 0:
             raise ValueError("the clock only moves forward")
+        if seconds > (LATEST - self.now()).total_seconds():
+            raise ValueError(
+                f"advancing {seconds:g} s would take the server clock past {utc_iso(LATEST)}"
+            )
+        step = timedelta(seconds=seconds)
         with self._lock:
             if self._frozen_at is not None:
-                self._frozen_at += timedelta(seconds=seconds)
+                self._frozen_at += step
             else:
-                self._offset += timedelta(seconds=seconds)
+                self._offset += step
 
     def reset(self) -> None:
         """Back to real time, unfrozen."""

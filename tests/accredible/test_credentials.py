@@ -311,3 +311,33 @@ def test_group_privacy_setting_wins_over_the_department(client) -> None:
         ]
         is True
     )
+
+
+def test_group_auto_expiry_sets_the_expiry_in_years_even_past_year_9999(client) -> None:
+    def expiry_after(years: float, issued_on: str, email: str) -> str | None:
+        update = {"group": {"auto_expiry": years}}
+        assert (
+            client.put(f"{BASE}/v1/issuer/groups/{WORKSHOP}", headers=AUTH, json=update).status_code
+            == 200
+        )
+        body = credential(email=email, group=WORKSHOP, issued_on=issued_on)
+        made = create(client, body)
+        assert made.status_code == 200, made.get_json()
+        return made.get_json()["credential"]["expired_on"]
+
+    assert expiry_after(2, "2024-03-10", "a@example.com") == "2026-03-10"
+    assert expiry_after(1, "2024-02-29", "b@example.com") == "2025-02-28"
+    assert expiry_after(1.9, "2024-03-10", "c@example.com") == "2025-03-10"  # whole years
+    assert expiry_after(0, "2024-03-10", "d@example.com") is None  # 0 or less: ignored
+    # Past the last date the mock holds (fuzzing once found a 500 here): the last date.
+    assert expiry_after(100_000, "2024-03-10", "e@example.com") == "9999-12-31"
+    assert expiry_after(1e300, "2024-03-10", "f@example.com") == "9999-12-31"
+    assert expiry_after(1, "9999-06-01", "g@example.com") == "9999-12-31"
+    assert expiry_after(100_000, "2024-03-10", "i@example.com") == "9999-12-31"
+    bulk = client.post(
+        f"{BASE}/v2/credentials/bulk_create",
+        headers=AUTH,
+        json={"credentials": [credential(email="h@example.com", group=WORKSHOP)]},
+    )
+    assert bulk.status_code == 200
+    assert bulk.get_json()["results"][0]["credential"]["expired_on"] == "9999-12-31"

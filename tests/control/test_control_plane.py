@@ -99,6 +99,27 @@ def test_clock_set_freeze_advance_and_errors(client) -> None:
     assert client.post("/_mock/clock", json={"reset": True}).get_json()["frozen"] is False
 
 
+def test_the_clock_stays_where_date_arithmetic_holds(client) -> None:
+    """Near year 9999 every "now + 2 hours" would overflow: such settings are refused, and
+    requests that add time to the clock keep working at the edge of the allowed span."""
+    for body in (
+        {"set": "9999-12-31T23:00:00Z"},
+        {"set": "1969-12-31T23:59:59Z"},
+        {"set": "0001-01-01T00:00:00+05:00"},
+        {"advance": 1e20},
+        {"advance": "100000000h"},
+    ):
+        refused = client.post("/_mock/clock", json=body)
+        assert refused.status_code == 400, body
+        assert "clock" in refused.get_json()["mock_error"]["message"]
+    edge = client.post("/_mock/clock", json={"set": "2899-12-31T00:00:00Z", "freeze": True})
+    assert edge.status_code == 200
+    assert client.post("/_mock/clock", json={"advance": "48h"}).status_code == 400
+    assert client.get("/_mock/clock").get_json()["now"] == "2899-12-31T00:00:00Z"
+    assert token(client)  # a token two hours past the edge is still issued
+    client.post("/_mock/clock", json={"reset": True})
+
+
 def test_control_plane_errors_are_mock_errors(client) -> None:
     response = client.get("/_mock/nothing-here")
     assert response.status_code == 404

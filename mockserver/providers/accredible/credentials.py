@@ -61,10 +61,16 @@ def _private_key(tenant: str, credential_id: int) -> str:
 
 
 def _add_years(day: date, years: int) -> date:
+    """The group's auto-expiry date. Past 9999-12-31 (a group may say 100000 years, and
+    fuzzing found the 500 that gave) it is 9999-12-31, the last date the mock can hold;
+    Accredible's own database would keep the far date, which expires no sooner in practice."""
+    year = day.year + years
+    if year > date.max.year:
+        return date.max
     try:
-        return day.replace(year=day.year + years)
+        return day.replace(year=year)
     except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+        return day.replace(year=year, day=28)
 
 
 def conflict_errors(conflict: Conflict) -> ValidationFailed:
