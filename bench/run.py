@@ -37,18 +37,23 @@ TARGETS = {
 
 
 def rss_mb(pid: int) -> float:
+    """Resident memory of the process and its children (Granian's worker is a child)."""
+    total = 0.0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+            total += int(line.split()[1]) / 1024
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            total += rss_mb(int(child))
+    return total
 
 
-def cold_start(runs: int) -> float:
+def cold_start(runs: int, args: list[str] | None = None) -> float:
     """Seconds from process launch to the first 200 from /_mock/health (median of runs)."""
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        with LiveServer() as server:
+        with LiveServer(args=args or []) as server:
             assert requests.get(f"{server.base_url}/_mock/health", timeout=5).status_code == 200
             times.append(time.perf_counter() - started)
     return statistics.median(times)

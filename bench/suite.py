@@ -1,6 +1,7 @@
 """The whole side-by-side benchmark, one command, one table:
 
 - cold start to first 200 and idle RSS of `mockserver serve`;
+- every row for both HTTP layers: `--http waitress` (the default) and `--http granian`;
 - requests/s and p50/p99 over loopback for one read and one write endpoint per provider, by
   wrk (Debian's `wrk`: a load generator that is not our code);
 - the same read endpoint (Accredible's issuer details) served by Stoplight Prism from our own
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import re
 import socket
@@ -36,6 +38,9 @@ from tests.seekpass.helpers import SAMPLE_BATCH, http_token  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 PRISM = REPO / "bench" / ".prism" / "node_modules" / ".bin" / "prism"
 BOUNDARY = "mockserverbench"
+ACCREDIBLE = {"Authorization": "Token token=accredible-demo-key"}
+VEC = {"Authorization": "Bearer vec-demo-full-token"}
+READ = "Accredible read: GET issuer details"
 
 
 def free_port() -> int:
@@ -151,22 +156,21 @@ def wait_for_port(port: int, process: subprocess.Popen, seconds: float) -> None:
     raise RuntimeError(f"nothing listened on port {port} within {seconds} s")
 
 
-def framework_floor(
-    headers: dict[str, str], work: Path, seconds: float, connections: int
-) -> dict[str, float]:
-    """wrk against bench/floor_app.py: Flask and waitress with nothing of ours."""
+def framework_floor(http: str, work: Path, seconds: float, connections: int) -> dict[str, float]:
+    """wrk against bench/floor_app.py: Flask on the HTTP layer with nothing of ours."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, str(REPO / "bench" / "floor_app.py"), str(port)],
+        [sys.executable, str(REPO / "bench" / "floor_app.py"), str(port), http],
+        cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
         wait_for_port(port, process, 30)
-        script = lua_script("GET", headers, None, directory=work)
+        script = lua_script("GET", ACCREDIBLE, None, directory=work)
         return wrk(f"http://127.0.0.1:{port}/v1/issuer/details", script, seconds, connections)
     finally:
-        process.kill()
+        process.terminate()  # Granian stops its worker on SIGTERM; SIGKILL would orphan it
         process.wait(timeout=10)
 
 
@@ -174,6 +178,7 @@ def raw_moto_put(size: int, runs: int) -> float:
     """MB/s of plain PUTs straight to a moto server on loopback (no signature checks)."""
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one access line per PUT otherwise
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
@@ -189,147 +194,143 @@ def raw_moto_put(size: int, runs: int) -> float:
         server.stop()
 
 
-def main() -> None:  # noqa: PLR0915 - one table, measured in order
+def sandbox_rows(http: str, args: argparse.Namespace, work: Path) -> dict[str, dict]:
+    """Everything measured on one `mockserver serve --http <http>`, by row label."""
+    flags = ["--http", http]
+    found: dict[str, dict] = {"cold start to first 200": {"s": cold_start(args.starts, flags)}}
+    with LiveServer(args=flags) as server:
+        base = server.base_url
+        time.sleep(1)
+        found["idle RSS"] = {"mb": rss_mb(server.process.pid)}
+        lift_quotas(base)
+        seekpass = {"Authorization": f"Bearer {http_token(base + '/seekpass')}"}
+        for label, path, script in cases(seekpass, work):
+            found[label] = wrk(base + path, script, args.seconds, args.connections)
+        found["RSS after the load"] = {"mb": rss_mb(server.process.pid)}
+        presigned = upload_throughput(base, seekpass, Counter(), 20 * 1024 * 1024, 5)
+        found["presigned PUT 20 MB ×5 via /_s3"] = {"mb_s": presigned}
+    return found
+
+
+def cases(seekpass: dict[str, str], work: Path) -> list[tuple[str, str, Path]]:
+    """One read and one write per provider: label, path, wrk script."""
+    json_type = {"Content-Type": "application/json"}
+    form_type = {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    batch = json.dumps({**SAMPLE_BATCH, "credential_id": "bench-__N__"})
+    credential = (
+        b'{"credential": {"recipient": {"name": "Bench", "email": '
+        b'"bench@example.com"}, "group_id": 9002}}'
+    )
+    springest_form = multipart(
+        {"certification_id": "104", "email": "b@corp.example", "valid_from": "2024-01-01"},
+        "c.pdf",
+        pdf,
+    )
+    return [
+        (
+            "SEEK Pass read: GET webhooks",
+            "/seekpass/api/partner/v2/webhooks",
+            lua_script("GET", seekpass, None, directory=work),
+        ),
+        (
+            "SEEK Pass write: POST v2 batch (7 groups)",
+            BATCH,
+            lua_script("POST", {**seekpass, **json_type}, batch.encode(), "n", work),
+        ),
+        (
+            "VEC read: GET certificate-vault",
+            "/vec/business/certificate-vault",
+            lua_script("GET", VEC, None, directory=work),
+        ),
+        (
+            "VEC write: POST upload-file",
+            "/vec/business/certificate-vault/upload-file",
+            lua_script("POST", {**VEC, **form_type}, multipart({}, "c.pdf", pdf), directory=work),
+        ),
+        (
+            READ,
+            "/accredible/v1/issuer/details",
+            lua_script("GET", ACCREDIBLE, None, directory=work),
+        ),
+        (
+            "Accredible write: POST credential",
+            "/accredible/v1/credentials",
+            lua_script("POST", {**ACCREDIBLE, **json_type}, credential, directory=work),
+        ),
+        (
+            "Springest read: GET certifications",
+            "/springest/certifications.json?api_key=springest-certifications-key",
+            lua_script("GET", {}, None, directory=work),
+        ),
+        (
+            "Springest write: POST certificate",
+            "/springest/users/certificates.json?api_key=springest-certificates-key",
+            lua_script("POST", form_type, springest_form, directory=work),
+        ),
+    ]
+
+
+def shown(result: dict) -> str:
+    if "rps" in result:
+        return (
+            f"{result['rps']:.0f} req/s, p50 {result['p50']:.1f} / p99 {result['p99']:.1f} ms"
+            + (f" ({result['errors']} non-2xx)" if result["errors"] else "")
+        )
+    if "s" in result:
+        return f"{result['s']:.2f} s"
+    if "mb" in result:
+        return f"{result['mb']:.0f} MB"
+    return f"{result['mb_s']:.0f} MB/s"
+
+
+def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--starts", type=int, default=5)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mockserver-bench-"))
-    rows: list[tuple[str, str, str]] = []
+    layers = {http: sandbox_rows(http, args, work) for http in ("waitress", "granian")}
 
-    start_s = cold_start(args.starts)
-    with LiveServer() as server:
-        base = server.base_url
-        time.sleep(1)
-        idle = rss_mb(server.process.pid)
-        rows += [
-            ("cold start to first 200", f"{start_s:.2f} s", "≤ 1 s"),
-            ("idle RSS", f"{idle:.0f} MB", "≤ 120 MB"),
-        ]
-        lift_quotas(base)
-        seekpass = {"Authorization": f"Bearer {http_token(base + '/seekpass')}"}
-        accredible = {"Authorization": "Token token=accredible-demo-key"}
-        vec = {"Authorization": "Bearer vec-demo-full-token"}
-        json_type = {"Content-Type": "application/json"}
-        form_type = {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
-        pdf = b"%PDF-1.4\n%%EOF\n"
-        batch = json.dumps({**SAMPLE_BATCH, "credential_id": "bench-__N__"})
-        credential = (
-            b'{"credential": {"recipient": {"name": "Bench", "email": '
-            b'"bench@example.com"}, "group_id": 9002}}'
-        )
-        springest_form = multipart(
-            {"certification_id": "104", "email": "b@corp.example", "valid_from": "2024-01-01"},
-            "c.pdf",
-            pdf,
-        )
-        cases = [
-            (
-                "SEEK Pass read: GET webhooks",
-                "/seekpass/api/partner/v2/webhooks",
-                lua_script("GET", seekpass, None, directory=work),
-            ),
-            (
-                "SEEK Pass write: POST v2 batch (7 groups)",
-                BATCH,
-                lua_script("POST", {**seekpass, **json_type}, batch.encode(), "n", work),
-            ),
-            (
-                "VEC read: GET certificate-vault",
-                "/vec/business/certificate-vault",
-                lua_script("GET", vec, None, directory=work),
-            ),
-            (
-                "VEC write: POST upload-file",
-                "/vec/business/certificate-vault/upload-file",
-                lua_script(
-                    "POST", {**vec, **form_type}, multipart({}, "c.pdf", pdf), directory=work
-                ),
-            ),
-            (
-                "Accredible read: GET issuer details",
-                "/accredible/v1/issuer/details",
-                lua_script("GET", accredible, None, directory=work),
-            ),
-            (
-                "Accredible write: POST credential",
-                "/accredible/v1/credentials",
-                lua_script("POST", {**accredible, **json_type}, credential, directory=work),
-            ),
-            (
-                "Springest read: GET certifications",
-                "/springest/certifications.json?api_key=springest-certifications-key",
-                lua_script("GET", {}, None, directory=work),
-            ),
-            (
-                "Springest write: POST certificate",
-                "/springest/users/certificates.json?api_key=springest-certificates-key",
-                lua_script("POST", form_type, springest_form, directory=work),
-            ),
-        ]
-        measured = {}
-        for label, path, script in cases:
-            result = wrk(base + path, script, args.seconds, args.connections)
-            measured[label] = result
-            rows.append(
-                (
-                    label,
-                    f"{result['rps']:.0f} req/s, p50 {result['p50']:.1f} / p99 "
-                    f"{result['p99']:.1f} ms ({result['errors']} non-2xx of "
-                    f"{result['requests']})",
-                    "",
-                )
-            )
-        loaded = rss_mb(server.process.pid)
-
-        port = free_port()
-        process = prism(REPO / "contracts" / "accredible.openapi.yaml", port)
-        try:
-            script = lua_script("GET", accredible, None, directory=work)
-            prism_result = wrk(
-                f"http://127.0.0.1:{port}/v1/issuer/details", script, args.seconds, args.connections
-            )
-        finally:
-            process.kill()
-            process.wait(timeout=10)
-        ours = measured["Accredible read: GET issuer details"]["rps"]
-        rows.append(
-            (
-                "Prism, same read from our contract",
-                f"{prism_result['rps']:.0f} req/s, p50 {prism_result['p50']:.1f} / p99 "
-                f"{prism_result['p99']:.1f} ms ({prism_result['errors']} non-2xx)",
-                "",
-            )
-        )
-        rows.append(("mockserver ÷ Prism (read)", f"{ours / prism_result['rps']:.1f}×", "≥ 2×"))
-
-        floor = framework_floor(accredible, work, args.seconds, args.connections)
-        rows.append(
-            (
-                "floor: bare Flask on waitress, one JSON route",
-                f"{floor['rps']:.0f} req/s, p50 {floor['p50']:.1f} / p99 {floor['p99']:.1f} ms",
-                "",
-            )
-        )
-        rows.append(("floor ÷ Prism", f"{floor['rps'] / prism_result['rps']:.1f}×", ""))
-
-        counter = Counter()
-        presigned = upload_throughput(base, seekpass, counter, 20 * 1024 * 1024, 5)
+    port = free_port()
+    process = prism(REPO / "contracts" / "accredible.openapi.yaml", port)
+    try:
+        script = lua_script("GET", ACCREDIBLE, None, directory=work)
+        url = f"http://127.0.0.1:{port}/v1/issuer/details"
+        prism_result = wrk(url, script, args.seconds, args.connections)
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+    floors = {http: framework_floor(http, work, args.seconds, args.connections) for http in layers}
     raw = raw_moto_put(20 * 1024 * 1024, 5)
-    rows += [
-        ("presigned PUT 20 MB ×5 via /_s3", f"{presigned:.0f} MB/s", ""),
-        ("raw PUT 20 MB ×5 to moto", f"{raw:.0f} MB/s", ""),
-        ("presigned ÷ raw", f"{presigned / raw:.2f}", ""),
-        ("RSS after the load", f"{loaded:.0f} MB", ""),
-    ]
+
+    rows = [(label, *(shown(layers[h][label]) for h in layers)) for label in layers["waitress"]]
+    rows.append(("Prism, same read from our contract", shown(prism_result), ""))
+    rows.append(
+        (
+            "mockserver ÷ Prism (read; goal ≥ 2×)",
+            *(f"{layers[h][READ]['rps'] / prism_result['rps']:.1f}×" for h in layers),
+        )
+    )
+    rows.append(("floor: bare Flask, one JSON route", *(shown(floors[h]) for h in layers)))
+    rows.append(
+        ("floor ÷ Prism", *(f"{floors[h]['rps'] / prism_result['rps']:.1f}×" for h in layers))
+    )
+    rows.append(("raw PUT 20 MB ×5 to moto", f"{raw:.0f} MB/s", ""))
+    rows.append(
+        (
+            "presigned ÷ raw",
+            *(f"{layers[h]['presigned PUT 20 MB ×5 via /_s3']['mb_s'] / raw:.2f}" for h in layers),
+        )
+    )
     width = max(len(r[0]) for r in rows)
-    print(f"{'measure':<{width}}  {'result':<60} target")
-    for name, value, target in rows:
-        print(f"{name:<{width}}  {value:<60} {target}")
+    print(f"{'measure':<{width}}  {'--http waitress (default)':<46} --http granian")
+    for name, *values in rows:
+        print(f"{name:<{width}}  {values[0]:<46} {values[1] if len(values) > 1 else ''}")
     print(
-        f"(wrk -t2 -c{args.connections} -d{int(args.seconds)}s; client and server share the "
-        f"machine's {os.cpu_count()} cores)"
+        f"(targets: cold start ≤ 1 s, idle RSS ≤ 120 MB; wrk -t2 -c{args.connections} "
+        f"-d{int(args.seconds)}s; client and server share the machine's {os.cpu_count()} cores)"
     )
 
 

@@ -14,7 +14,9 @@ from mockserver.settings import Settings
 def announce(
     settings: Settings, runtime: Any, main_port: int, provider_ports: dict[str, int]
 ) -> None:
-    """Print where everything is; `provider_ports` maps provider names to their own ports."""
+    """Print where everything is; `provider_ports` maps provider names to their own ports.
+
+    Call it once the server accepts connections: it ends with the "ready" line."""
     host = display_host(settings.host)
     base = settings.public_url.rstrip("/") or f"http://{host}:{main_port}"
     print(f"mockserver listening on http://{host}:{main_port}", flush=True)

@@ -22,12 +22,15 @@ import os
 import signal
 import socket
 import sys
+import threading
+import time
 from typing import Any
 
 from mockserver.settings import Settings
 
 # Seconds a worker gets to finish its requests and close the runtime when asked to stop.
 STOP_GRACE_SECONDS = 10
+READY_WAIT_SECONDS = 30
 _PR_SET_PDEATHSIG = 1
 
 
@@ -58,7 +61,6 @@ def run(settings: Settings) -> None:
 
 def worker_app() -> Any:
     """Granian's app factory, called in the worker: the sandbox built from MOCKSERVER_*."""
-    from mockserver.announce import announce
     from mockserver.app import create_app
     from mockserver.core.runtime import Runtime
 
@@ -69,8 +71,27 @@ def worker_app() -> Any:
     # The worker ends through multiprocessing, which runs these finalizers and not atexit:
     # the scheduler stops, stores close and the embedded S3 shuts down as under waitress.
     multiprocessing.util.Finalize(runtime, runtime.close, exitpriority=100)
-    announce(settings, runtime, settings.port, {})
+    # On Linux each Granian worker binds the port itself, after this factory returns: the
+    # start-up lines (which end with "ready") wait until the port takes connections.
+    threading.Thread(target=_announce_when_accepting, args=(settings, runtime), daemon=True).start()
     return app
+
+
+def _announce_when_accepting(settings: Settings, runtime: Any) -> None:
+    from mockserver.announce import announce
+
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "") else settings.host
+    host = "::1" if host == "::" else host
+    deadline = time.monotonic() + READY_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((host, settings.port), timeout=1).close()
+        except OSError:
+            time.sleep(0.02)
+            continue
+        announce(settings, runtime, settings.port, {})
+        return
+    print(f"mockserver: nothing accepted on port {settings.port}", file=sys.stderr, flush=True)
 
 
 def free_port(host: str) -> int:
