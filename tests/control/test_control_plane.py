@@ -1,5 +1,7 @@
 """The /_mock control plane: health, reset, fixtures, tenants, state, clock, uploads."""
 
+import io
+
 from tests.seekpass.helpers import BATCH_PATH, auth, sample_batch, token
 
 
@@ -137,3 +139,27 @@ def test_reset_also_undoes_control_plane_settings(client) -> None:
     assert settings["fail_next"] == 0
     assert settings["processing_seconds"] == 5
     assert settings["webhook"] is None
+
+
+def test_vec_processing_time_is_bounded_so_uploads_never_overflow(client) -> None:
+    for value in (1e20, "inf", "Infinity", 366 * 24 * 3600, "soon"):
+        refused = client.post("/_mock/vec/processing", json={"processing_seconds": value})
+        assert refused.status_code == 400, value
+    year = client.post("/_mock/vec/processing", json={"processing_seconds": 365 * 24 * 3600})
+    assert year.status_code == 200
+    vault = "/vec/business/certificate-vault"
+    vec = {"Authorization": "Bearer vec-demo-full-token"}
+    upload = client.post(
+        f"{vault}/upload-file",
+        data={"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "c.pdf")},
+        headers=vec,
+    )
+    entry = {
+        "certificate_title": "Diploma",
+        "full_name": "Far Future",
+        "applicant_email": "far@example.com",
+        "file_id": upload.get_json()["data"]["file_id"],
+    }
+    bulk = client.post(f"{vault}/bulk", json={"entries": [entry]}, headers=vec)
+    assert bulk.status_code == 202, bulk.get_data(as_text=True)  # processing a year from now
+    client.post("/_mock/reset")

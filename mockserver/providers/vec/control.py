@@ -3,6 +3,8 @@ and approving batches that wait for their signatories."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, current_app, jsonify
 
 from mockserver.core.errors import ApiError
@@ -44,7 +46,7 @@ def build_control_blueprint() -> Blueprint:
         institution = _institution(data.get("tenant"))
         try:
             if "processing_seconds" in data:
-                institution.processing_seconds = max(0.0, float(data["processing_seconds"]))
+                institution.processing_seconds = _processing_seconds(data["processing_seconds"])
             if "fail_next" in data:
                 institution.fail_next = max(0, int(data["fail_next"]))
             if "fail_emails" in data:
@@ -82,3 +84,15 @@ def build_control_blueprint() -> Blueprint:
         return jsonify({"vault_certificates_finished": finished})
 
     return blueprint
+
+
+# Processing is scheduled at "now + processing_seconds": a year is far more than any test
+# needs, and infinity or 1e20 would overflow the date arithmetic on the next upload.
+MAX_PROCESSING_SECONDS = 365 * 24 * 3600
+
+
+def _processing_seconds(raw: Any) -> float:
+    seconds = max(0.0, float(raw))
+    if not seconds <= MAX_PROCESSING_SECONDS:  # also NaN
+        raise ValueError(f"processing_seconds must be at most {MAX_PROCESSING_SECONDS} (a year)")
+    return seconds
