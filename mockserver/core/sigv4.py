@@ -206,7 +206,10 @@ def verify(
             "AuthorizationQueryParametersError",
             "X-Amz-Expires must be less than a week (in seconds) that is 604800",
         )
-    expires_at = signed_at + timedelta(seconds=expires)
+    try:
+        expires_at = signed_at + timedelta(seconds=expires)
+    except OverflowError:  # signed in year 9999: no expiry; "not valid yet" below
+        expires_at = datetime.max.replace(tzinfo=UTC)
     if now > expires_at:
         raise S3Error(
             403,

@@ -115,3 +115,12 @@ def test_a_link_signed_in_the_future_is_not_valid_yet() -> None:
     with pytest.raises(S3Error) as error:
         _check(_ours(), now=NOW - timedelta(hours=1))
     assert error.value.message == "Request is not valid yet"
+
+
+def test_a_link_dated_at_the_end_of_time_is_not_valid_yet_rather_than_a_crash() -> None:
+    url = _ours(expires=604800)
+    dated = url.replace(f"X-Amz-Date={NOW:%Y%m%dT%H%M%SZ}", "X-Amz-Date=99991231T235959Z")
+    assert dated != url
+    with pytest.raises(S3Error) as error:
+        _check(dated)
+    assert (error.value.status, error.value.message) == (403, "Request is not valid yet")
