@@ -6,7 +6,7 @@ Its errors say plainly that they come from the mock (`mock_error`), never a prov
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ import yaml
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from mockserver import __version__
-from mockserver.core.clock import Clock
+from mockserver.core.clock import Clock, within_range
 from mockserver.core.errors import ApiError
 from mockserver.core.http import mock_error
 from mockserver.core.runtime import Runtime
@@ -185,6 +185,10 @@ def control_blueprint() -> Blueprint:
                 return mock_error(400, f"now: {exc}")
             if moment.tzinfo is None:
                 return mock_error(400, "now needs a time zone, e.g. 2030-01-01T00:00:00Z")
+            try:
+                moment = within_range(moment.astimezone(UTC))
+            except (ValueError, OverflowError) as exc:
+                return mock_error(400, f"now: {exc}")
         _runtime().apply_seed(value, moment)
         return seed()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
-
 # The span the clock may be set or advanced into. Providers add hours, days and years to "now"
 # (token lifetimes, expiries, retry times); a clock near year 9999 would make those sums
 # overflow Python's datetime and every request touching them fail. 2900 leaves ample room.

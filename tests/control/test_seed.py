@@ -44,3 +44,7 @@ def test_same_seed_same_answers_and_unseeding(client) -> None:
     assert client.get("/_mock/seed").get_json() == {"seed": None, "now": None}
     assert _run(client)[1] != _run(client)[1]  # collection ids are random again
     assert client.post("/_mock/seed", json={"seed": "x"}).status_code == 400
+    for far in ("9999-12-31T23:00:00Z", "0001-01-01T00:00:00+05:00"):
+        refused = client.post("/_mock/seed", json={"seed": 1, "now": far})
+        assert refused.status_code == 400 and "now:" in refused.get_json()["mock_error"]["message"]
+    assert client.get("/_mock/seed").get_json() == {"seed": None, "now": None}
