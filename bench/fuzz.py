@@ -4,6 +4,7 @@ contract tests (50 cases per operation) stand in for. Not pass/fail: it prints, 
 cases sent, 5xx answers and contract violations, from schemathesis's own NDJSON report.
 
     .venv/bin/python bench/fuzz.py [--examples 1000] [--providers accredible,springest]
+                                   [--http waitress|granian]
 """
 
 from __future__ import annotations
@@ -173,10 +174,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--examples", type=int, default=1000)
     parser.add_argument("--providers", default="seekpass,vec,accredible,springest")
+    parser.add_argument("--http", choices=("waitress", "granian"), default="waitress")
     args = parser.parse_args()
     wanted = set(args.providers.split(","))
     rows = []
-    with tempfile.TemporaryDirectory() as tmp, LiveServer() as server:
+    live = LiveServer(args=["--http", args.http])
+    with tempfile.TemporaryDirectory() as tmp, live as server:
         for label, provider, extra, query, path_filter in runs(server.base_url):
             if provider not in wanted:
                 continue

@@ -40,10 +40,11 @@ def run(settings: Settings) -> None:
     from granian.constants import Interfaces
     from granian.log import LogLevels
 
-    if settings.port == 0:
-        # Granian binds in this process but the worker prints the address, so the port must
-        # be known before: ask the kernel for a free one.
-        settings.port = free_port(settings.host)
+    # Granian's worker binds with SO_REUSEPORT, so a second sandbox started on a busy port
+    # would share it with the first, each with its own state, and say nothing. A plain bind
+    # here fails on any listener, as waitress does; with port 0 it also picks the port the
+    # worker will announce.
+    settings.port = claim_port(settings.host, settings.port)
     os.environ.update(settings.to_env())
     server = Granian(
         f"{__name__}:worker_app",
@@ -94,9 +95,17 @@ def _announce_when_accepting(settings: Settings, runtime: Any) -> None:
     print(f"mockserver: nothing accepted on port {settings.port}", file=sys.stderr, flush=True)
 
 
-def free_port(host: str) -> int:
+def claim_port(host: str, port: int) -> int:
+    """`port` (or a free one for 0) after checking nothing listens there; exits if it does."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.bind((host, 0))
+        # As waitress does: connections of an earlier run in TIME_WAIT do not block the port
+        # (on Linux a live listener still does).
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            message = f"mockserver: cannot listen on {host}:{port}: {exc.strerror}"
+            raise SystemExit(message) from None
         return int(probe.getsockname()[1])
 
 

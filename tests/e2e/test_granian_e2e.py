@@ -86,6 +86,21 @@ def test_provider_ports_need_waitress() -> None:
     assert done.returncode == 2 and "--provider-ports needs the waitress" in done.stderr
 
 
+def test_a_second_sandbox_on_a_busy_port_is_refused_not_merged(server) -> None:
+    """Granian's worker binds with SO_REUSEPORT; without the check a second server would
+    quietly take half the connections, with a state of its own."""
+    port = server.base_url.rsplit(":", 1)[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "mockserver", "serve", "--http", "granian", "--port", port],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1 and "Address already in use" in done.stderr
+    assert "mockserver ready" not in done.stdout
+
+
 def _children(pid: int) -> list[int]:
     found: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
