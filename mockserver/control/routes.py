@@ -64,6 +64,8 @@ def control_blueprint() -> Blueprint:
                 "providers": {n: p.prefix for n, p in runtime.providers.items()},
                 "store": runtime.store.engine.dialect.name,
                 "object_storage": "embedded moto" if runtime.storage.embedded else "external S3",
+                # Network faults need waitress: a client can see why they answer 501.
+                "http": runtime.settings.http,
                 "clock": runtime.clock.describe(),
             }
         )

@@ -8,6 +8,7 @@ from tests.seekpass.helpers import BATCH_PATH, auth, sample_batch, token
 def test_health_names_providers_store_and_storage(client) -> None:
     body = client.get("/_mock/health").get_json()
     assert body["status"] == "ok"
+    assert body["http"] == "waitress"
     assert body["providers"] == {
         "seekpass": "/seekpass",
         "vec": "/vec",

@@ -69,6 +69,7 @@ def test_the_server_is_granian_and_network_faults_are_refused_plainly(server) ->
     read = requests.get(url, headers=ACCREDIBLE, timeout=10)
     assert read.status_code == 200 and read.json()["issuer"]["name"] == "Demo Academy"
     assert read.headers["Server"] == "granian"
+    assert requests.get(f"{server.base_url}/_mock/health", timeout=10).json()["http"] == "granian"
     refused = requests.get(url, headers={**ACCREDIBLE, "Prefer": "network=reset"}, timeout=10)
     assert refused.status_code == 501
     assert "waitress" in refused.json()["mock_error"]["message"]
