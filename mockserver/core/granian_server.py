@@ -5,7 +5,7 @@ serves the sandbox's reads about twice as fast as waitress (bench/RESULTS.md), b
 HTTP and managing connections happen outside the GIL.
 
 Granian runs a WSGI app in a worker process that it starts and supervises. So this process
-only binds the address and waits; the worker builds the runtime (store, embedded S3,
+only checks the port and supervises; the worker binds it, builds the runtime (store, embedded S3,
 scheduler) and prints the start-up lines. Settings travel to the worker as MOCKSERVER_*
 variables, the one channel a worker started either way (fork or spawn) inherits. One worker:
 in-memory state and the embedded S3 live in one process, as under waitress.
@@ -75,7 +75,27 @@ def worker_app() -> Any:
     # On Linux each Granian worker binds the port itself, after this factory returns: the
     # start-up lines (which end with "ready") wait until the port takes connections.
     threading.Thread(target=_announce_when_accepting, args=(settings, runtime), daemon=True).start()
-    return app
+    return WithoutProcessEnvironment(app)
+
+
+class WithoutProcessEnvironment:
+    """Granian starts every request's environ from a copy of the process environment. A
+    variable such as HTTP_PROXY would then read as a `Proxy` header the client never sent
+    (and be journaled as one): header-named variables the request did not override go."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.process_headers = {
+            key: value
+            for key, value in os.environ.items()
+            if key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH")
+        }
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        for key, value in self.process_headers.items():
+            if environ.get(key) == value:
+                del environ[key]
+        return self.app(environ, start_response)
 
 
 def _announce_when_accepting(settings: Settings, runtime: Any) -> None:

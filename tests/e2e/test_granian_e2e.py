@@ -168,3 +168,19 @@ def test_state_on_a_data_dir_survives_a_granian_restart(tmp_path) -> None:
         )
         assert read.status_code == 200
         assert read.json()["credential"]["recipient"]["email"] == "kept@example.com"
+
+
+def test_process_variables_named_like_headers_are_not_request_headers() -> None:
+    """Granian copies the process environment into every request's environ."""
+    env = {"HTTP_X_FROM_THE_SHELL": "not-a-header"}
+    with LiveServer(args=["--http", "granian"], env=env) as live:
+        sent = requests.get(
+            f"{live.base_url}/accredible/v1/issuer/details",
+            headers={**ACCREDIBLE, "X-Sent": "yes"},
+            timeout=10,
+        )
+        assert sent.status_code == 200
+        journal = requests.get(f"{live.base_url}/_mock/requests", timeout=10).json()
+        entry = next(e for e in journal["requests"] if e["path"].endswith("/issuer/details"))
+        names = {name.lower() for name in entry["headers"]}
+        assert "x-sent" in names and "x-from-the-shell" not in names
