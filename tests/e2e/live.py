@@ -73,10 +73,26 @@ class LiveServer:
             return False
 
     def kill(self) -> None:
-        """SIGKILL: no chance to flush or clean up, as in a crash."""
+        """SIGKILL to the server process alone: no chance to flush or clean up."""
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(timeout=10)
+
+    def children(self) -> list[int]:
+        """Process ids of the server's children (Granian's worker; none under waitress)."""
+        if not self.process or self.process.poll() is not None:
+            return []
+        found: list[int] = []
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            found += [int(child) for child in (task / "children").read_text().split()]
+        return found
+
+    def crash(self) -> None:
+        """A crash of whatever holds the state: SIGKILL to the children first (under Granian
+        the worker; killing only its parent would let it stop gracefully), then the server."""
+        for child in self.children():
+            os.kill(child, signal.SIGKILL)
+        self.kill()
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 import requests
 
 from tests.e2e.live import LiveServer
@@ -14,8 +15,9 @@ from tests.e2e.live import LiveServer
 AUTH = {"Authorization": "Token token=accredible-demo-key"}
 
 
-def test_acknowledged_creates_survive_a_kill_in_mid_load(tmp_path) -> None:
-    args = ["--data-dir", str(tmp_path)]
+@pytest.mark.parametrize("http", ["waitress", "granian"])
+def test_acknowledged_creates_survive_a_kill_in_mid_load(tmp_path, http) -> None:
+    args = ["--data-dir", str(tmp_path), "--http", http]
     acknowledged: list[str] = []
     lock = threading.Lock()
     stop = threading.Event()
@@ -43,7 +45,7 @@ def test_acknowledged_creates_survive_a_kill_in_mid_load(tmp_path) -> None:
         for thread in threads:
             thread.start()
         time.sleep(1.0)
-        first.kill()  # SIGKILL while requests are in flight
+        first.crash()  # SIGKILL while requests are in flight
         stop.set()
         for thread in threads:
             thread.join(timeout=10)

@@ -102,13 +102,6 @@ def test_a_second_sandbox_on_a_busy_port_is_refused_not_merged(server) -> None:
     assert "mockserver ready" not in done.stdout
 
 
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(child) for child in (task / "children").read_text().split()]
-    return found
-
-
 def _gone(pid: int, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -135,7 +128,7 @@ def test_the_worker_stops_with_its_parent_even_after_sigkill(tmp_path) -> None:
     workers: list[int] = []
     try:
         assert live.process is not None
-        workers = _children(live.process.pid)
+        workers = live.children()
         assert len(workers) == 1
         live.kill()
         assert _gone(workers[0], 15), "the worker outlived a SIGKILLed parent"
@@ -157,8 +150,7 @@ def test_state_on_a_data_dir_survives_a_granian_restart(tmp_path) -> None:
         )
         assert created.status_code == 200, created.text
         credential_id = created.json()["credential"]["id"]
-        assert first.process is not None
-        worker = _children(first.process.pid)[0]
+        worker = first.children()[0]
     assert _gone(worker, 15)  # SIGTERM to Granian stopped its worker too
     with LiveServer(args=args) as second:
         read = requests.get(
