@@ -48,6 +48,7 @@ def serve_granian(port: int) -> None:
         interface=Interfaces.WSGI,
         factory=True,
         blocking_threads=8,
+        backpressure=8,  # as mockserver/core/granian_server.py
         log_level=LogLevels.error,
     ).serve()
 
