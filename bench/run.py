@@ -43,8 +43,11 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             total += int(line.split()[1]) / 1024
     for task in Path(f"/proc/{pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
-            total += rss_mb(int(child))
+        try:
+            children = (task / "children").read_text().split()
+        except FileNotFoundError:  # a thread that ended while we looked
+            continue
+        total += sum(rss_mb(int(child)) for child in children)
     return total
 
 

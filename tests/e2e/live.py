@@ -84,7 +84,10 @@ class LiveServer:
             return []
         found: list[int] = []
         for task in Path(f"/proc/{self.process.pid}/task").iterdir():
-            found += [int(child) for child in (task / "children").read_text().split()]
+            try:
+                found += [int(child) for child in (task / "children").read_text().split()]
+            except FileNotFoundError:  # a thread that ended while we looked
+                continue
         return found
 
     def crash(self) -> None:
