@@ -5,8 +5,8 @@ serves the sandbox's reads about twice as fast as waitress (bench/RESULTS.md), b
 HTTP and managing connections happen outside the GIL.
 
 Granian runs a WSGI app in a worker process that it starts and supervises. So this process
-only checks the port and supervises; the worker binds it, builds the runtime (store, embedded S3,
-scheduler) and prints the start-up lines. Settings travel to the worker as MOCKSERVER_*
+only checks the port and supervises; the worker binds it, builds the runtime (store,
+embedded S3, scheduler) and prints the start-up lines. Settings travel to the worker as MOCKSERVER_*
 variables, the one channel a worker started either way (fork or spawn) inherits. One worker:
 in-memory state and the embedded S3 live in one process, as under waitress.
 
@@ -104,9 +104,9 @@ class WithoutProcessEnvironment:
 
 
 def _announce_when_accepting(settings: Settings, runtime: Any) -> None:
-    from mockserver.announce import announce
+    from mockserver.announce import announce, display_host
 
-    host = "127.0.0.1" if settings.host in ("0.0.0.0", "") else settings.host
+    host = display_host(settings.host)
     host = "::1" if host == "::" else host
     deadline = time.monotonic() + READY_WAIT_SECONDS
     while time.monotonic() < deadline:
