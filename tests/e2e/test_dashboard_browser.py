@@ -5,13 +5,15 @@ with the rule that fired; verify a Springest certification with its button."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import requests
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -46,11 +48,28 @@ def browser() -> Iterator[webdriver.Chrome]:
         driver.quit()
 
 
+def _left(page: WebElement) -> Callable[[webdriver.Chrome], bool]:
+    """Whether the browser has left the page `page` belongs to.
+
+    Selenium's own staleness_of waits for "stale element" only; while a navigation is under
+    way, ChromeDriver may instead answer that the node "does not belong to the document",
+    which that condition raises (seen once in CI). Both mean the old page is gone."""
+
+    def left(_: webdriver.Chrome) -> bool:
+        try:
+            page.is_enabled()
+        except (StaleElementReferenceException, WebDriverException):
+            return True
+        return False
+
+    return left
+
+
 def submit(browser: webdriver.Chrome, button: object) -> str:
     """Click a form button, wait for the page it leads to, and return that page's message."""
     page = browser.find_element(By.TAG_NAME, "html")
     button.click()  # type: ignore[attr-defined]
-    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, 15).until(_left(page))
     WebDriverWait(browser, 15).until(
         expected_conditions.presence_of_element_located((By.ID, "message"))
     )
