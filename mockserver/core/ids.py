@@ -28,10 +28,11 @@ class Ids:
             self._rng = None if value is None else random.Random(value)
 
     def _bytes(self, count: int) -> bytes:
-        if self._rng is None:
+        rng = self._rng  # read once: an unseed between a check and the use must not crash
+        if rng is None:
             return secrets.token_bytes(count)
         with self._lock:
-            return self._rng.getrandbits(count * 8).to_bytes(count, "big")
+            return rng.getrandbits(count * 8).to_bytes(count, "big")
 
     def request_id(self) -> str:
         """32 hex digits naming one request; from the seeded generator after a seed."""

@@ -13,6 +13,10 @@ from mockserver.core.ids import ids
 from mockserver.providers.vec.accounts import Institution
 from mockserver.providers.vec.models import VecModel
 
+# Processing is scheduled at "now + processing_seconds": a year is far more than any test
+# needs, and infinity or 1e20 would overflow the date arithmetic on the next upload.
+MAX_PROCESSING_SECONDS = 365 * 24 * 3600
+
 
 def _model() -> VecModel:
     return current_app.extensions["mockserver"].providers["vec"].model
@@ -86,13 +90,8 @@ def build_control_blueprint() -> Blueprint:
     return blueprint
 
 
-# Processing is scheduled at "now + processing_seconds": a year is far more than any test
-# needs, and infinity or 1e20 would overflow the date arithmetic on the next upload.
-MAX_PROCESSING_SECONDS = 365 * 24 * 3600
-
-
 def _processing_seconds(raw: Any) -> float:
     seconds = max(0.0, float(raw))
-    if not seconds <= MAX_PROCESSING_SECONDS:  # also NaN
+    if seconds > MAX_PROCESSING_SECONDS:  # (NaN became 0 above, as a negative does)
         raise ValueError(f"processing_seconds must be at most {MAX_PROCESSING_SECONDS} (a year)")
     return seconds
