@@ -18,17 +18,24 @@ def announce(
 
     Call it once the server accepts connections: it ends with the "ready" line."""
     host = display_host(settings.host)
-    base = settings.public_url.rstrip("/") or f"http://{host}:{main_port}"
-    print(f"mockserver listening on http://{host}:{main_port}", flush=True)
+    scheme = settings.scheme
+    base = settings.public_url.rstrip("/") or f"{scheme}://{host}:{main_port}"
+    print(f"mockserver listening on {scheme}://{host}:{main_port}", flush=True)
     print(f"  control plane: {base}/_mock/health", flush=True)
+    print(f"  fixtures: {settings.fixtures_folder}", flush=True)
+    if settings.tls_ca_file:
+        print(f"  TLS: trust the certificate authority in {settings.tls_ca_file}", flush=True)
     for name, provider in runtime.providers.items():
         line = f"  {provider.title:<12} {base}{provider.prefix}"
         if name in provider_ports:
             line += f"   and http://{host}:{provider_ports[name]}"
         print(line, flush=True)
-        for tenant in provider.tenants():
+        tenants = provider.tenants()
+        for tenant in tenants:
             # Each provider says how its credentials read (`summary` in its tenants()).
             print(f"    tenant {tenant['tenant']}: {tenant.get('summary', '')}", flush=True)
+        if not tenants:
+            print(f"    no tenants: the fixtures folder has no {name}.yaml accounts", flush=True)
     runtime.storage.wait_ready()
     print("mockserver ready (Ctrl+C stops it)", flush=True)
 

@@ -7,6 +7,7 @@ import logging
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from mockserver.control.contract_routes import contract_blueprint
 from mockserver.control.dashboard import dashboard_blueprint
 from mockserver.control.fault_routes import fault_blueprint
 from mockserver.control.journal_routes import journal_blueprint
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(journal_blueprint(), url_prefix="/_mock/requests")
     app.register_blueprint(fault_blueprint(), url_prefix="/_mock")
     app.register_blueprint(dashboard_blueprint(), url_prefix="/_mock")
+    app.register_blueprint(contract_blueprint(), url_prefix="/_mock")
     app.register_blueprint(s3_blueprint(), url_prefix=S3_PREFIX)
 
     def _render(error: ApiError | ValidationFailed | HTTPException) -> Response:

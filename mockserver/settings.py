@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields
-from pathlib import Path
 
-REPO_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+from mockserver.core.startup import StartupError
+
+HTTP_LAYERS = ("waitress", "granian")
+LOG_FORMATS = ("text", "json")
+# (smallest, largest) of each number setting; None: no bound.
+NUMBER_RANGES: dict[str, tuple[int, int | None]] = {
+    "port": (0, 65535),
+    "threads": (1, 1024),
+    "upload_url_expiry": (1, 7 * 24 * 3600),  # S3's own limit on a presigned link
+    "max_upload_bytes": (1, None),
+    "max_request_bytes": (1, None),
+    "journal_size": (0, None),
+    "journal_body_bytes": (0, None),
+}
 
 
 @dataclass
@@ -18,7 +30,8 @@ class Settings:
     public_url: str = ""
     data_dir: str = ""
     store_url: str = ""
-    fixtures_dir: str = str(REPO_FIXTURES)
+    # Empty: the default fixtures packaged with mockserver (mockserver/resources.py).
+    fixtures_dir: str = ""
     provider_ports: bool = False
     threads: int = 8
     # The HTTP layer: "waitress" (pure Python, in process; network faults, --provider-ports)
@@ -39,9 +52,28 @@ class Settings:
     journal_body_bytes: int = 16 * 1024
     # Secret the SEEK Pass access tokens (HS512 JWTs) are signed with; fixed so tokens survive
     # a restart on the same --data-dir.
+    # Access log: one line per request on standard output, as text or JSON; quiet: none.
+    log_format: str = "text"
+    quiet: bool = False
+    # HTTPS: tls alone makes a certificate authority and a server certificate at start
+    # (core/tls.py); tls_cert and tls_key serve a certificate of your own.
+    tls: bool = False
+    tls_cert: str = ""
+    tls_key: str = ""
+    # Set at start by --tls: the certificate authority file clients are told to trust.
+    tls_ca_file: str = ""
     token_signing_key: str = (
         "mockserver-token-signing-key: set MOCKSERVER_TOKEN_SIGNING_KEY for a shared sandbox!"
     )
+
+    @property
+    def fixtures_folder(self) -> str:
+        """The folder fixtures are read from: the one named, else the packaged defaults."""
+        if self.fixtures_dir:
+            return self.fixtures_dir
+        from mockserver.resources import default_fixtures_dir
+
+        return str(default_fixtures_dir())
 
     @property
     def resolved_store_url(self) -> str:
@@ -73,10 +105,53 @@ class Settings:
             if raw is None:
                 continue
             if spec.type in ("int", int):
-                values[spec.name] = int(raw)
+                try:
+                    values[spec.name] = int(raw)
+                except ValueError:
+                    raise StartupError(
+                        f"MOCKSERVER_{spec.name.upper()} must be a whole number, not {raw!r}"
+                    ) from None
             elif spec.type in ("bool", bool):
                 values[spec.name] = raw.strip().lower() in ("1", "true", "yes", "on")
             else:
                 values[spec.name] = raw
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+    def check(self) -> None:
+        """StartupError naming every setting out of its range (flag and variable alike)."""
+        problems = []
+        for name, (low, high) in NUMBER_RANGES.items():
+            value = getattr(self, name)
+            if value < low or (high is not None and value > high):
+                allowed = f"between {low} and {high}" if high is not None else f"at least {low}"
+                problems.append(f"{_names(name)} must be {allowed}, not {value}")
+        for name, choices in (("http", HTTP_LAYERS), ("log_format", LOG_FORMATS)):
+            if getattr(self, name) not in choices:
+                problems.append(
+                    f"{_names(name)} must be one of {', '.join(choices)}, "
+                    f"not {getattr(self, name)!r}"
+                )
+        if bool(self.tls_cert) != bool(self.tls_key):
+            problems.append("--tls-cert and --tls-key go together: give both, or neither")
+        if self.tls_enabled and self.provider_ports:
+            problems.append("--provider-ports cannot be combined with --tls/--tls-cert")
+        if self.http == "granian" and self.provider_ports:
+            problems.append(
+                "--provider-ports needs the waitress HTTP layer (granian listens on one port)"
+            )
+        if problems:
+            raise StartupError(*problems)
+
+    @property
+    def tls_enabled(self) -> bool:
+        return self.tls or bool(self.tls_cert)
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.tls_enabled else "http"
+
+
+def _names(field: str) -> str:
+    """How an operator spells a setting: its flag and its variable."""
+    return f"--{field.replace('_', '-')} (MOCKSERVER_{field.upper()})"

@@ -26,7 +26,7 @@ def session_app(runtime: Runtime) -> Flask:
 
 @pytest.fixture
 def app(session_app: Flask, runtime: Runtime) -> Flask:
-    runtime.load_fixture_dir(runtime.settings.fixtures_dir)
+    runtime.load_fixture_dir(runtime.settings.fixtures_folder)
     runtime.apply_seed(None)
     runtime.reset()
     return session_app

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from mockserver import __version__
 from mockserver.core.clock import Clock, within_range
 from mockserver.core.errors import ApiError
+from mockserver.core.fixture_files import FixtureError, load_yaml
 from mockserver.core.http import mock_error
 from mockserver.core.runtime import Runtime
 
@@ -85,21 +86,24 @@ def control_blueprint() -> Blueprint:
         """Replace fixtures: {"path": "file-or-dir"} or an inline {provider: section} body."""
         runtime = _runtime()
         data = _request_mapping()
-        if set(data) == {"path"}:
-            path = Path(str(data["path"]))
-            if path.is_dir():
-                runtime.load_fixture_dir(path)
-                runtime.reset()
-                return jsonify({"loaded": sorted(runtime.providers), "from": str(path)})
-            if not path.is_file():
-                return mock_error(404, f"no fixture file or folder at {path}")
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            if not isinstance(data, dict):
-                return mock_error(400, "a fixture file must hold an object keyed by provider")
         try:
+            if set(data) == {"path"}:
+                path = Path(str(data["path"]))
+                if path.is_dir():
+                    runtime.load_fixture_dir(path)
+                    runtime.reset()
+                    return jsonify({"loaded": sorted(runtime.providers), "from": str(path)})
+                if not path.is_file():
+                    return mock_error(404, f"no fixture file or folder at {path}")
+                data = load_yaml(path.read_text(encoding="utf-8"), str(path)) or {}
+                if not isinstance(data, dict):
+                    return mock_error(400, "a fixture file must hold an object keyed by provider")
             loaded = runtime.load_fixtures(data)
-        except KeyError as exc:
-            return mock_error(400, f"unknown provider(s): {exc.args[0]}")
+        except FixtureError as exc:
+            # Nothing was applied: every problem, each with where it is.
+            return mock_error(
+                400, "fixtures not loaded: " + "; ".join(exc.problems), problems=exc.problems
+            )
         runtime.reset()
         return jsonify({"loaded": loaded})
 

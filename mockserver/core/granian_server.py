@@ -24,8 +24,10 @@ import socket
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
+from mockserver.core.startup import listen_error
 from mockserver.settings import Settings
 
 # Seconds a worker gets to finish its requests and close the runtime when asked to stop.
@@ -61,6 +63,11 @@ def run(settings: Settings) -> None:
         backpressure=settings.threads,
         workers_kill_timeout=STOP_GRACE_SECONDS,
         log_level=LogLevels.error,  # not its advice on thread counts; errors still show
+        **(
+            {"ssl_cert": Path(settings.tls_cert), "ssl_key": Path(settings.tls_key)}
+            if settings.tls_enabled
+            else {}
+        ),
     )
     server.serve()
 
@@ -121,16 +128,19 @@ def _announce_when_accepting(settings: Settings, runtime: Any) -> None:
 
 
 def claim_port(host: str, port: int) -> int:
-    """`port` (or a free one for 0) after checking nothing listens there; exits if it does."""
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+    """`port` (or a free one for 0) after checking nothing listens there (StartupError)."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except OSError as exc:
+        raise listen_error(host, port, exc) from None
+    with socket.socket(family) as probe:
         # As waitress does: connections of an earlier run in TIME_WAIT do not block the port
         # (on Linux a live listener still does).
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:
-            message = f"mockserver: cannot listen on {host}:{port}: {exc.strerror}"
-            raise SystemExit(message) from None
+            raise listen_error(host, port, exc) from None
         return int(probe.getsockname()[1])
 
 

@@ -8,14 +8,17 @@ requests that hit no route at all, are written to the journal with their answers
 from __future__ import annotations
 
 import difflib
+import logging
 import re
 import time
 from typing import Any
 
 from flask import Flask, Request, Response, current_app, g, request
+from werkzeug.http import http_date
 
 from mockserver import __version__
-from mockserver.core import outcomes, scenarios
+from mockserver.core import access_log, outcomes, scenarios
+from mockserver.core.clock import utc_iso
 from mockserver.core.ids import ids
 from mockserver.core.journal import RAW
 from mockserver.core.storage import S3_PREFIX
@@ -49,7 +52,12 @@ def install(app: Flask, provider_prefixes: dict[str, str]) -> None:
         )
         if g.get("preference_applied"):
             response.headers["Preference-Applied"] = g.preference_applied
-        _journal(app, response)
+        runtime = current_app.extensions["mockserver"]
+        # The server clock is the sandbox's "now" everywhere: in bodies, in expiries and here.
+        response.headers["Date"] = http_date(runtime.clock.now())
+        tenant = _tenant(runtime.providers.get(provider or ""))
+        _journal(app, response, tenant)
+        _log(app, response, tenant)
         return response
 
 
@@ -60,7 +68,33 @@ def provider_for_path(path: str, provider_prefixes: dict[str, str]) -> str | Non
     return None
 
 
-def _journal(app: Flask, response: Response) -> None:
+def _log(app: Flask, response: Response, tenant: str | None) -> None:
+    here = g._get_current_object()  # type: ignore[attr-defined]
+    if request.url_rule is None and request.method != "OPTIONS":
+        method, path = request.method, request.path
+        access_log.no_route(
+            method, path, lambda: nearest_route(app, method, path), here.get("request_id", "")
+        )
+    if not access_log.ACCESS.isEnabledFor(logging.INFO):
+        return
+    runtime = current_app.extensions["mockserver"]
+    access_log.request_line(
+        {
+            "time": utc_iso(runtime.clock.now()),
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "ms": _elapsed_ms(here.get("started")),
+            "provider": here.get("provider"),
+            "tenant": tenant,
+            "scenario": here.get("scenario"),
+            "rule": here.get("fault"),
+            "request_id": here.get("request_id"),
+        }
+    )
+
+
+def _journal(app: Flask, response: Response, tenant: str | None) -> None:
     """Capture the exchange as it is; the journal turns it into masked text when it is read
     (see `journal.finish`), so a request pays for copying, not for formatting."""
     req = request._get_current_object()  # type: ignore[attr-defined] # one proxy lookup
@@ -73,7 +107,6 @@ def _journal(app: Flask, response: Response) -> None:
     runtime = current_app.extensions["mockserver"]
     journal = runtime.journal
     provider_name = here.get("provider")
-    provider = runtime.providers.get(provider_name or "")
     environ = req.environ
     entry: dict[str, Any] = {
         RAW: True,
@@ -83,7 +116,7 @@ def _journal(app: Flask, response: Response) -> None:
         "path": path,
         "query": req.query_string,
         "provider": provider_name or ("s3" if path.startswith(S3_PREFIX) else None),
-        "tenant": _tenant(provider),
+        "tenant": tenant,
         "headers": [(key, value) for key, value in environ.items() if key[:5] == "HTTP_"]
         + [(key, environ[key]) for key in ("CONTENT_TYPE", "CONTENT_LENGTH") if environ.get(key)],
         **_request_body(req, journal.body_bytes),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response
+from marshmallow import Schema
 from werkzeug.exceptions import HTTPException
 
 from mockserver.core.errors import ApiError, ValidationFailed
@@ -39,6 +40,8 @@ class Provider:
     # What the provider hands out, by label: the store kinds /_mock/issued lists.
     issued_kinds: dict[str, str] = {}
     model: Any = None
+    # The shape of the provider's fixture file (core/fixture_files.py); unknown keys refused.
+    fixture_schema: type[Schema] | None = None
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime

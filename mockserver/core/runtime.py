@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
+from marshmallow import Schema
 
 from mockserver.core.clock import Clock
 from mockserver.core.faults import Faults
+from mockserver.core.fixture_files import check_sections, read_folder
 from mockserver.core.ids import ids
 from mockserver.core.journal import Journal, StoreJournal
 from mockserver.core.provider import Provider, discover
@@ -48,7 +49,7 @@ class Runtime:
         self.webhooks = WebhookDispatcher(self.store, self.clock, wake=self.scheduler.wake)
         self.scheduler.add("webhooks", lambda: self.webhooks.run_due(wait=False))
         self.providers: dict[str, Provider] = {cls.name: cls(self) for cls in discover()}
-        self.load_fixture_dir(settings.fixtures_dir)
+        self.load_fixture_dir(settings.fixtures_folder)
         self.shared.start()
         self.scheduler.add("shared control state", self.shared.sync)
         for name, provider in self.providers.items():
@@ -62,19 +63,23 @@ class Runtime:
         self.limiters[name] = limiter
         return limiter
 
+    def fixture_schemas(self) -> dict[str, Schema | None]:
+        return {
+            name: provider.fixture_schema() if provider.fixture_schema else None
+            for name, provider in self.providers.items()
+        }
+
     def load_fixture_dir(self, directory: str | Path) -> None:
-        """Each provider reads `<name>.yaml` from the directory (absent: no accounts)."""
-        folder = Path(directory)
+        """Each provider reads `<name>.yaml` from the folder (a provider without one has no
+        accounts). FixtureError, with every problem, before anything is applied."""
+        found = read_folder(directory, self.fixture_schemas())
         for name, provider in self.providers.items():
-            path = folder / f"{name}.yaml"
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
-            provider.load_fixtures(data or {})
+            provider.load_fixtures(found[name])
 
     def load_fixtures(self, data: dict[str, Any]) -> list[str]:
-        """Replace the fixtures of the providers named in `data`; unknown names raise KeyError."""
-        unknown = sorted(set(data) - set(self.providers))
-        if unknown:
-            raise KeyError(", ".join(unknown))
+        """Replace the fixtures of the providers named in `data`. FixtureError, with every
+        problem (unknown providers, keys or types), before anything is applied."""
+        check_sections(data, self.fixture_schemas())
         for name, section in data.items():
             self.providers[name].load_fixtures(section or {})
         return sorted(data)

@@ -19,6 +19,7 @@ from typing import Any
 
 import urllib3
 
+from mockserver.core import access_log
 from mockserver.core.clock import Clock, utc_iso
 from mockserver.core.ids import ids
 from mockserver.core.store import Store
@@ -169,6 +170,7 @@ class WebhookDispatcher:
             record["next_attempt_at"] = (now + timedelta(seconds=delay)).timestamp()
         with self.store.transaction() as tx:
             tx.put(record["tenant"], KIND, record["id"], record)
+        access_log.webhook_attempt(record, attempt)
         if record["status"] != "retrying":
             with self._lock:
                 self._pending.discard((record["tenant"], record["id"]))

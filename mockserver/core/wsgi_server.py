@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 from typing import Any
 
 # Far above the app's own limits, so that an oversized body reaches the app and gets the
@@ -11,7 +12,8 @@ BODY_CEILING = 256 * 1024 * 1024
 
 
 def create(app: Any, threads: int, **where: Any) -> Any:
-    """A waitress server for `app`; `where` is waitress's `listen=` or `host=`/`port=`."""
+    """A waitress server for `app`; `where` is waitress's `listen=`, `host=`/`port=` or
+    `sockets=` (from bind())."""
     from waitress import create_server
 
     # waitress warns "Task queue depth is N" for every request that waits for a free thread:
@@ -26,3 +28,25 @@ def create(app: Any, threads: int, **where: Any) -> Any:
         max_request_body_size=BODY_CEILING,
         **where,
     )
+
+
+def bind(addresses: list[tuple[str, int]]) -> list[socket.socket]:
+    """Listening sockets for (host, port) pairs, bound here so that a failure can say which
+    address it was: the OSError raised carries it as `.address`."""
+    bound: list[socket.socket] = []
+    for host, port in addresses:
+        try:
+            family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            bound.append(sock)
+            # As waitress does: connections of an earlier run in TIME_WAIT do not block the
+            # port (on Linux a live listener still does).
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, port))
+            sock.listen(1024)
+        except OSError as exc:
+            for sock in bound:
+                sock.close()
+            exc.address = (host, port)  # type: ignore[attr-defined]
+            raise
+    return bound

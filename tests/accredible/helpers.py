@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -40,35 +39,10 @@ def set_credits(client: FlaskClient, balance: int, tenant: str = TENANT) -> None
     assert response.status_code == 200
 
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-SEED = SHARED / "seeds" / "accredible-apiary-excerpt.apib"
-OPENAPI = SHARED / "reference" / "accredible-openapi.json"
+# The documents' own examples, as data files (tests/data/SOURCES.md says where each is from).
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "accredible"
 
 
-def seed_bodies(heading: str) -> list[tuple[str, Any]]:
-    """The JSON blocks under a heading of the seed document, read at test time (never copied
-    here): ("request", body) for `+ Body` and ("200"/"207"/"422", body) for responses; blocks
-    the seed's authors left unparseable come back as ("<kind>", None)."""
-    text = SEED.read_text(encoding="utf-8")
-    start = text.index(heading)
-    following = text.find("\n## ", start + len(heading))
-    section = text[start : following if following != -1 else len(text)]
-    found: list[tuple[str, Any]] = []
-    pieces = re.split(r"^\+ (Body|Response (\d{3}).*)$", section, flags=re.MULTILINE)
-    # pieces: [before, label, status|None, block, label, status, block, ...]
-    for index in range(1, len(pieces) - 2, 3):
-        kind = pieces[index + 1] or "request"
-        block = pieces[index + 2]
-        block = re.split(r"^(?:\+ |#)", block, maxsplit=1, flags=re.MULTILINE)[0].strip()
-        try:
-            found.append((kind, json.loads(block)))
-        except json.JSONDecodeError:
-            found.append((kind, None))
-    return found
-
-
-def openapi_example(path: str, method: str = "post") -> Any:
-    """A request example from Accredible's OpenAPI document (read at test time)."""
-    document = json.loads(OPENAPI.read_text(encoding="utf-8"))
-    content = document["paths"][path][method]["requestBody"]["content"]["application/json"]
-    return content["example"]
+def example(name: str) -> Any:
+    """One of the documents' example bodies, e.g. `create_credential.request.json`."""
+    return json.loads((EXAMPLES / name).read_text(encoding="utf-8"))

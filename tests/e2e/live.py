@@ -27,17 +27,23 @@ class LiveServer:
     provider_urls: dict[str, str] = field(default_factory=dict)
     output: list[str] = field(default_factory=list)
     process: subprocess.Popen | None = None
+    cwd: Path | None = None  # default: the checkout
+    command: list[str] | None = None  # default: this Python's `-m mockserver serve`
+    ca_file: str = ""  # for https: the CA to trust (read from the start-up lines with --tls)
+    _lines: queue.Queue | None = None
 
     def start(self) -> LiveServer:
+        command = self.command or [sys.executable, "-m", "mockserver", "serve"]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "mockserver", "serve", "--port", "0", *self.args],
-            cwd=REPO,
+            [*command, "--port", "0", *self.args],
+            cwd=self.cwd or REPO,
             env={**os.environ, **self.env},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
         )
         lines: queue.Queue[str | None] = queue.Queue()
+        self._lines = lines
 
         def pump() -> None:
             assert self.process and self.process.stdout
@@ -58,6 +64,9 @@ class LiveServer:
             found = re.match(r"mockserver listening on (\S+)", line)
             if found:
                 self.base_url = found.group(1)
+            trust = re.search(r"trust the certificate authority in (\S+)", line)
+            if trust:
+                self.ca_file = trust.group(1)
             provider = re.match(r"\s+\S.*?\s(http://\S+)\s+and\s+(http://\S+)", line)
             if provider:
                 self.provider_urls[provider.group(1).rsplit("/", 1)[1]] = provider.group(2)
@@ -66,9 +75,31 @@ class LiveServer:
         self.stop()
         raise RuntimeError("mockserver did not start:\n" + "".join(self.output))
 
+    def more_output(self, until: str, timeout: float = 10.0) -> list[str]:
+        """Lines printed since the last call, waiting (up to `timeout` s) for one that holds
+        `until`."""
+        assert self._lines is not None
+        found: list[str] = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self._lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if line is None:
+                break
+            found.append(line)
+            if until in line:
+                break
+        self.output += found
+        return found
+
     def _ready(self) -> bool:
         try:
-            return requests.get(f"{self.base_url}/_mock/health", timeout=2).status_code == 200
+            health = requests.get(
+                f"{self.base_url}/_mock/health", timeout=2, verify=self.ca_file or True
+            )
+            return health.status_code == 200
         except requests.RequestException:
             return False
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import requests
 
-from tests.accredible.helpers import openapi_example, seed_bodies
+from tests.accredible.helpers import example
 
 HEADERS = {"Authorization": "Token token=accredible-demo-key"}
 FREE_FORM = {"custom_attributes", "custom_attibutes", "meta_data", "string_object"}
@@ -28,14 +28,14 @@ def _same_shape(documented: object, served: object, path: str = "") -> list[str]
 
 def test_seed_create_examples_answer_in_the_documented_shape(server) -> None:
     base = f"{server.base_url}/accredible"
-    for heading in ("#### Create a Credential [POST]", "#### Create a New Credential [POST]"):
-        (_, request_body), (status, documented) = seed_bodies(heading)
+    for name in ("create_credential", "create_new_credential"):
+        request_body, documented = example(f"{name}.request.json"), example(f"{name}.200.json")
         response = requests.post(
             f"{base}/v1/credentials", json=request_body, headers=HEADERS, timeout=10
         )
-        assert (response.status_code, status) == (200, "200"), response.text
+        assert response.status_code == 200, response.text
         served = response.json()
-        assert _same_shape(documented, served) == [], heading
+        assert _same_shape(documented, served) == [], name
         credential = served["credential"]
         assert credential["recipient"]["email"] == request_body["credential"]["recipient"]["email"]
         # Every link in the body leads back to the mock and answers there.
@@ -46,14 +46,14 @@ def test_seed_create_examples_answer_in_the_documented_shape(server) -> None:
 
 def test_seed_bulk_examples(server) -> None:
     base = f"{server.base_url}/accredible"
-    (_, v1_body), _ = seed_bodies("### Bulk Create credentials [POST]")
+    v1_body = example("bulk_create_v1.request.json")
     v1 = requests.post(
         f"{base}/v1/credentials/bulk_create", json=v1_body, headers=HEADERS, timeout=10
     )
     assert v1.status_code == 200
     assert [c["group_id"] for c in v1.json()["credentials"]] == [22625, 62430]
     # The seed's own v2 request block is not valid JSON; the OpenAPI document's example is.
-    v2_body = openapi_example("/v2/credentials/bulk_create")
+    v2_body = example("bulk_create_v2.request.openapi.json")
     for item in v2_body["credentials"]:
         item["recipient"]["email"] = "v2-" + item["recipient"]["email"]
     v2 = requests.post(
@@ -90,7 +90,10 @@ def test_v2_bulk_of_30_with_3_duplicates_and_credits_for_20(server) -> None:
     )
     assert response.status_code == 207
     results = response.json()["results"]
-    documented = dict(seed_bodies("### Bulk Create Credentials [POST]"))
+    documented = {
+        "207": example("bulk_create_v2.207.json"),
+        "422": example("bulk_create_v2.422.json"),
+    }
     invalid = [r for r in results if "credential" not in r]
     unpublished = [r for r in results if "credential" in r and "errors" in r]
     published = [r for r in results if set(r) == {"credential"}]

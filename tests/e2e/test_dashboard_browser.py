@@ -17,13 +17,14 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
+from tests.system import CHROMEDRIVER, CHROMIUM, need_browser
+
 VEC = {"Authorization": "Bearer vec-demo-full-token"}
 
 
 @pytest.fixture
 def browser() -> Iterator[webdriver.Chrome]:
+    need_browser()
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     profile = tempfile.mkdtemp(prefix="mockserver-chromium-")

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 
 import pytest
 import requests
 
-from tests.seekpass.helpers import http_token, seed_sample
+from tests.seekpass.helpers import http_token, seed_sample, seed_sample_response
+from tests.system import need_curl
 
-CURL = shutil.which("curl") or "curl"  # required, as the README says; .ci/run installs it
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -20,7 +19,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def _curl(*args: str) -> tuple[int, str]:
     """Run curl; return (HTTP status, body)."""
     done = subprocess.run(
-        [CURL, "-sS", "-o", "-", "-w", "\n%{http_code}", *args],
+        [need_curl(), "-sS", "-o", "-", "-w", "\n%{http_code}", *args],
         capture_output=True,
         text=True,
         timeout=60,
@@ -55,7 +54,7 @@ def batch(server, tmp_path):
 
 def test_seed_sample_returns_the_sample_responses_shape(batch) -> None:
     server, _, body = batch
-    expected = json.loads(seed_sample("Sample response", ""))
+    expected = json.loads(seed_sample_response())
     assert set(body) == set(expected)
     assert re.fullmatch(
         rf"{re.escape(server.base_url)}/seekpass/partner/add/batch"

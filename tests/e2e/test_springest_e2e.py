@@ -10,10 +10,19 @@ import xml.etree.ElementTree as ET
 import requests
 
 from tests.springest.helpers import KEY, PDF
+from tests.system import need_curl
 
 
 def curl_post(base: str, path: str, fields: dict[str, str], file: str) -> tuple[int, str]:
-    command = ["curl", "-sS", "-w", "\n%{http_code}", "-X", "POST", f"{base}{path}?api_key={KEY}"]
+    command = [
+        need_curl(),
+        "-sS",
+        "-w",
+        "\n%{http_code}",
+        "-X",
+        "POST",
+        f"{base}{path}?api_key={KEY}",
+    ]
     for name, value in fields.items():
         command += ["-F", f"{name}={value}"]
     command += ["-F", f"file=@{file};type=application/pdf"]

@@ -8,6 +8,7 @@ import subprocess
 import pypdf
 import requests
 
+from tests.system import need_curl
 from tests.vec.helpers import JPG, PDF, PNG
 
 HEADERS = {"Authorization": "Bearer vec-demo-full-token", "Accept": "application/json"}
@@ -58,7 +59,7 @@ def test_single_upload_with_curl_as_the_guide_shows(server, tmp_path) -> None:
     path.write_bytes(PDF)
     done = subprocess.run(
         [
-            "curl",
+            need_curl(),
             "-sS",
             "-w",
             "\n%{http_code}",

@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "seekpass-credential-batch.txt"
+# The documents' own examples, as data files (tests/data/SOURCES.md says where each is from).
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "seekpass"
 TOKEN_PATH = "/seekpass/api/partner/v1/oauth/token.json"
 BATCH_PATH = "/seekpass/api/partner/v2/add/requests/batch.json"
 FULL_CLIENT = ("seekpass-demo-client", "seekpass-demo-secret")
@@ -42,12 +43,14 @@ def auth(access_token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {access_token}"}
 
 
-def seed_sample(section: str = "Sample payload", until: str = "Sample response") -> str:
-    """The seed document's sample JSON, read from ../shared at test time (never copied here)."""
-    text = SEED.read_text(encoding="utf-8")
-    start = text.index(section) + len(section)
-    end = text.index(until, start) if until else len(text)
-    return text[start:end].strip()
+def seed_sample() -> str:
+    """The batch document's "Sample payload", as text exactly as the document shows it."""
+    return (EXAMPLES / "batch_v2_sample_request.json").read_text(encoding="utf-8")
+
+
+def seed_sample_response() -> str:
+    """The batch document's "Sample response"."""
+    return (EXAMPLES / "batch_v2_sample_response.json").read_text(encoding="utf-8")
 
 
 def http_token(seekpass_base: str, credentials: tuple[str, str] = FULL_CLIENT) -> str:

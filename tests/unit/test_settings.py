@@ -42,7 +42,7 @@ def test_cli_flags_win_over_the_environment(monkeypatch) -> None:
     ("argv", "env", "says"),
     [
         (["serve", "--http", "gunicorn"], {}, "invalid choice"),
-        (["serve"], {"MOCKSERVER_HTTP": "gunicorn"}, "MOCKSERVER_HTTP must be one of"),
+        (["serve"], {"MOCKSERVER_HTTP": "gunicorn"}, "(MOCKSERVER_HTTP) must be one of"),
         (["serve", "--http", "granian", "--provider-ports"], {}, "needs the waitress"),
     ],
 )
@@ -56,6 +56,4 @@ def test_the_cli_refuses_what_it_cannot_serve(argv, env, says, monkeypatch, caps
 
 
 def cli_args(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    cli._serve_args(parser.add_subparsers(dest="command").add_parser("serve"))
-    return parser.parse_args(argv)
+    return cli.build_parser().parse_args(argv)

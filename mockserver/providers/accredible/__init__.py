@@ -12,6 +12,7 @@ from mockserver.core.runtime import Runtime
 from mockserver.providers.accredible import errors
 from mockserver.providers.accredible.accounts import api_key_from_header
 from mockserver.providers.accredible.control import build_control_blueprint
+from mockserver.providers.accredible.fixtures import AccredibleFixtures
 from mockserver.providers.accredible.models import AccredibleModel
 from mockserver.providers.accredible.routes import build_blueprint
 from mockserver.providers.accredible.scenarios import SCENARIOS
@@ -25,6 +26,7 @@ class Accredible(Provider):
     build_control_blueprint = staticmethod(build_control_blueprint)
     render = staticmethod(errors.render)
     scenarios = SCENARIOS
+    fixture_schema = AccredibleFixtures
     issued_kinds = {"credentials": "credential", "groups": "group", "data_exports": "data_export"}
 
     def __init__(self, runtime: Runtime) -> None:

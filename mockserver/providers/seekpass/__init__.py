@@ -12,6 +12,7 @@ from mockserver.core.provider import Provider
 from mockserver.core.runtime import Runtime
 from mockserver.providers.seekpass import errors
 from mockserver.providers.seekpass.control import build_control_blueprint
+from mockserver.providers.seekpass.fixtures import SeekPassFixtures
 from mockserver.providers.seekpass.models import SeekPassModel
 from mockserver.providers.seekpass.routes import build_blueprint
 from mockserver.providers.seekpass.scenarios import SCENARIOS
@@ -25,6 +26,7 @@ class SeekPass(Provider):
     build_control_blueprint = staticmethod(build_control_blueprint)
     render = staticmethod(errors.render)
     scenarios = SCENARIOS
+    fixture_schema = SeekPassFixtures
     issued_kinds = {"requests": "request", "webhooks": "webhook"}
 
     def __init__(self, runtime: Runtime) -> None:

@@ -10,6 +10,7 @@ from mockserver.core.provider import Provider
 from mockserver.core.runtime import Runtime
 from mockserver.providers.springest import errors
 from mockserver.providers.springest.control import build_control_blueprint
+from mockserver.providers.springest.fixtures import SpringestFixtures
 from mockserver.providers.springest.models import SpringestModel
 from mockserver.providers.springest.routes import build_blueprint
 from mockserver.providers.springest.scenarios import SCENARIOS
@@ -23,6 +24,7 @@ class Springest(Provider):
     build_control_blueprint = staticmethod(build_control_blueprint)
     render = staticmethod(errors.render)
     scenarios = SCENARIOS
+    fixture_schema = SpringestFixtures
     issued_kinds = {"certificates": "certificate"}
 
     def __init__(self, runtime: Runtime) -> None:

@@ -9,6 +9,7 @@ from mockserver.core.provider import Provider
 from mockserver.core.runtime import Runtime
 from mockserver.providers.vec import errors
 from mockserver.providers.vec.control import build_control_blueprint
+from mockserver.providers.vec.fixtures import VecFixtures
 from mockserver.providers.vec.models import VecModel
 from mockserver.providers.vec.routes import build_blueprint
 from mockserver.providers.vec.scenarios import SCENARIOS
@@ -22,6 +23,7 @@ class Vec(Provider):
     build_control_blueprint = staticmethod(build_control_blueprint)
     render = staticmethod(errors.render)
     scenarios = SCENARIOS
+    fixture_schema = VecFixtures
     issued_kinds = {
         "files": "vec_file",
         "vault_certificates": "vec_vault",

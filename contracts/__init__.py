@@ -1,0 +1,1 @@
+"""The OpenAPI contracts, installed as the data package `mockserver.contracts` (see setup.py)."""
