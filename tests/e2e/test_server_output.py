@@ -41,7 +41,7 @@ def test_one_text_line_per_request_with_provider_tenant_rule_and_id(layer: str) 
             line.strip(),
         ), line
         # Control-plane calls are logged too (the rule's POST above).
-        assert any("POST /_mock/faults 200" in text for text in server.output)
+        assert any("POST /_mock/faults 201" in text for text in server.output)
 
 
 def test_json_lines_and_no_route_warning_with_the_nearest_route() -> None:
