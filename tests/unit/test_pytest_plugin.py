@@ -72,3 +72,41 @@ def test_plugin_gives_each_xdist_worker_its_own_server(tmp_path: Path) -> None:
     servers = [urls for urls in by_worker.values()]
     assert all(len(urls) == 1 for urls in servers)  # one server per worker…
     assert servers[0] != servers[1]  # …and not the same one
+
+
+OWN_FIXTURES_TEST = """
+def test_only_my_tenant(mockserver):
+    tenants = [t["tenant"] for t in mockserver.call("GET", "/_mock/tenants")["seekpass"]]
+    assert tenants == ["seekpass:mine"]
+"""
+MINE = "accounts:\n  - id: mine\n    clients: [{client_id: c, client_secret: s}]\n"
+
+
+def _consumer_run(tmp_path: Path, *args: str, env: dict[str, str] | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=tmp_path,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_fixtures_dir_from_option_ini_or_environment(tmp_path: Path) -> None:
+    (tmp_path / "test_mine.py").write_text(OWN_FIXTURES_TEST)
+    mine = tmp_path / "my-fixtures"
+    mine.mkdir()
+    (mine / "seekpass.yaml").write_text(MINE)
+    by_option = _consumer_run(tmp_path, "--mockserver-fixtures-dir", str(mine), "test_mine.py")
+    assert by_option.returncode == 0, by_option.stdout + by_option.stderr
+    by_env = _consumer_run(tmp_path, "test_mine.py", env={"MOCKSERVER_FIXTURES_DIR": str(mine)})
+    assert by_env.returncode == 0, by_env.stdout + by_env.stderr
+    (tmp_path / "pytest.ini").write_text("[pytest]\nmockserver_fixtures_dir = my-fixtures\n")
+    by_ini = _consumer_run(tmp_path, "test_mine.py")
+    assert by_ini.returncode == 0, by_ini.stdout + by_ini.stderr
+    # A folder with a mistake: the session's error names the file and the place.
+    (mine / "seekpass.yaml").write_text("accounts: [{id: mine, clientz: []}]\n")
+    broken = _consumer_run(tmp_path, "test_mine.py")
+    assert broken.returncode != 0
+    assert "seekpass.yaml: accounts[0].clientz: unknown key" in broken.stdout
