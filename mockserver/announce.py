@@ -6,6 +6,7 @@ People copy the URLs and demo credentials from them, and tests and scripts wait 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from mockserver.settings import Settings
@@ -23,6 +24,9 @@ def announce(
     print(f"mockserver listening on {scheme}://{host}:{main_port}", flush=True)
     print(f"  control plane: {base}/_mock/health", flush=True)
     print(f"  fixtures: {settings.fixtures_folder}", flush=True)
+    unused = unused_local_fixtures(settings)
+    if unused:
+        print(f"  note: {unused} is not read; pass --fixtures-dir {unused} to use it", flush=True)
     if settings.tls_ca_file:
         print(f"  TLS: trust the certificate authority in {settings.tls_ca_file}", flush=True)
     for name, provider in runtime.providers.items():
@@ -38,6 +42,17 @@ def announce(
             print(f"    no tenants: the fixtures folder has no {name}.yaml accounts", flush=True)
     runtime.storage.wait_ready()
     print("mockserver ready (Ctrl+C stops it)", flush=True)
+
+
+def unused_local_fixtures(settings: Settings) -> str | None:
+    """`./fixtures` when it holds YAML files but the packaged fixtures are in use: a user who
+    keeps their own fixtures there is told, rather than left wondering why they do not apply."""
+    local = Path("fixtures")
+    if settings.fixtures_dir or not local.is_dir() or not any(local.glob("*.yaml")):
+        return None
+    if local.resolve() == Path(settings.fixtures_folder).resolve():
+        return None  # a checkout: the packaged fixtures are these
+    return "./fixtures"
 
 
 def display_host(host: str) -> str:

@@ -90,11 +90,15 @@ def test_commands_from_another_folder(venv: Path, tmp_path: Path) -> None:
 def test_serve_from_another_folder_lists_every_tenant_and_answers(
     venv: Path, tmp_path: Path
 ) -> None:
+    # Fixtures of the user's own in the working folder are not read unasked, but named.
+    (tmp_path / "fixtures").mkdir()
+    (tmp_path / "fixtures" / "seekpass.yaml").write_text("accounts: []\n")
     server = LiveServer(command=[str(venv / "mockserver"), "serve"], cwd=tmp_path)
     server.env = {"PYTHONPATH": ""}
     with server:
         printed = "".join(server.output)
         assert "site-packages/mockserver/fixtures" in printed
+        assert "note: ./fixtures is not read; pass --fixtures-dir ./fixtures" in printed
         tenants = requests.get(f"{server.base_url}/_mock/tenants", timeout=10).json()
         assert {name: len(tenants[name]) for name in PROVIDERS} == {
             "seekpass": 2,
