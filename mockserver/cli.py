@@ -200,28 +200,22 @@ def contracts() -> int:
     from mockserver.core.runtime import Runtime
 
     runtime = Runtime(Settings())
-    failed = 0
     try:
         app = create_app(runtime.settings, runtime)
-        for name, provider in runtime.providers.items():
-            missing, extra = compare(app, name, provider.prefix)
-            state = "ok" if not (missing or extra) else "MISMATCH"
-            print(f"{name}: {state}")
-            for method, path in sorted(missing):
-                print(f"  in contract, not served: {method} {path}")
-            for method, path in sorted(extra):
-                print(f"  served, not in contract: {method} {path}")
-            failed += bool(missing or extra)
-        missing, extra = compare_control(app)
-        print(f"control: {'ok' if not (missing or extra) else 'MISMATCH'}")
-        for method, path in sorted(missing):
-            print(f"  in contract, not served: {method} /_mock{path}")
-        for method, path in sorted(extra):
-            print(f"  served, not in contract: {method} /_mock{path}")
-        failed += bool(missing or extra)
+        results = [
+            (name, "", *compare(app, name, provider.prefix))
+            for name, provider in runtime.providers.items()
+        ]
+        results.append(("control", "/_mock", *compare_control(app)))
     finally:
         runtime.close()
-    return 1 if failed else 0
+    for name, prefix, missing, extra in results:
+        print(f"{name}: {'ok' if not (missing or extra) else 'MISMATCH'}")
+        for method, path in sorted(missing):
+            print(f"  in contract, not served: {method} {prefix}{path}")
+        for method, path in sorted(extra):
+            print(f"  served, not in contract: {method} {prefix}{path}")
+    return 1 if any(missing or extra for _n, _p, missing, extra in results) else 0
 
 
 def check_fixtures(folder: str | None) -> int:

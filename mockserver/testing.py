@@ -39,6 +39,7 @@ class Sandbox:
         from mockserver.settings import Settings
 
         server_settings = Settings(**{"host": "127.0.0.1", "port": 0, **settings})
+        server_settings.check()  # StartupError: the same one-line reasons `serve` gives
         runtime = Runtime(server_settings)
         app = create_app(server_settings, runtime)
         server = wsgi_server.create(app, server_settings.threads, host="127.0.0.1", port=0)

@@ -75,10 +75,14 @@ def run(settings: Settings) -> None:
 def worker_app() -> Any:
     """Granian's app factory, called in the worker: the sandbox built from MOCKSERVER_*."""
     from mockserver.app import create_app
+    from mockserver.core import access_log
     from mockserver.core.runtime import Runtime
 
     _stop_with_parent()
     settings = Settings.from_env()
+    # The worker may be started fresh (spawn) rather than forked: its log lines are set up
+    # here too, from the same settings.
+    access_log.configure(settings)
     runtime = Runtime(settings)
     app = create_app(settings, runtime)
     # The worker ends through multiprocessing, which runs these finalizers and not atexit:
