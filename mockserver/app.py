@@ -7,6 +7,7 @@ import logging
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from mockserver.control import guard
 from mockserver.control.contract_routes import contract_blueprint
 from mockserver.control.dashboard import dashboard_blueprint
 from mockserver.control.fault_routes import fault_blueprint
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.extensions["mockserver"] = runtime
 
     prefixes = {name: provider.prefix for name, provider in runtime.providers.items()}
+    guard.install(app, settings)  # first: a refused control request goes no further
     pipeline.install(app, prefixes)
     for name, provider in runtime.providers.items():
         app.register_blueprint(provider.blueprint(), url_prefix=provider.prefix)

@@ -81,6 +81,20 @@ SERVE_FLAGS: list[tuple[str, str, dict[str, Any], str]] = [
     ),
     ("--tls-cert", "tls_cert", {}, "serve HTTPS with this PEM certificate (with --tls-key)"),
     ("--tls-key", "tls_key", {}, "the PEM private key of --tls-cert"),
+    (
+        "--control-token",
+        "control_token",
+        {},
+        "require 'Authorization: Bearer TOKEN' on the control plane (/_mock and the dashboard)",
+    ),
+    (
+        "--allowed-host",
+        "allowed_hosts",
+        {"action": "append"},
+        "a host name the control plane "
+        "answers to besides loopback, --host and --public-url (repeatable; comma-separated in "
+        "the variable)",
+    ),
 ]
 
 
@@ -97,6 +111,8 @@ def _serve_parser(commands: Any) -> None:
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {name: getattr(args, name, None) for _flag, name, _options, _text in SERVE_FLAGS}
+    if overrides.get("allowed_hosts"):
+        overrides["allowed_hosts"] = ",".join(overrides["allowed_hosts"])
     settings = Settings.from_env(**overrides)
     settings.check()
     return settings
@@ -109,6 +125,7 @@ def serve(settings: Settings) -> None:
     from mockserver.core.tls import prepare as prepare_tls
 
     preflight(settings)
+    warn_if_exposed(settings)
     prepare_tls(settings)
     configure_logging(settings)
     if settings.http == "granian":
@@ -117,6 +134,20 @@ def serve(settings: Settings) -> None:
         granian_server.run(settings)
     else:
         serve_waitress(settings)
+
+
+def warn_if_exposed(settings: Settings) -> None:
+    """A control plane without a token on an address others can reach lets them reset the
+    sandbox and read every credential: said once, on standard error."""
+    from mockserver.control.guard import is_loopback
+
+    if not settings.control_token and not is_loopback(settings.host):
+        print(
+            f"mockserver: warning: listening on {settings.host} without --control-token: "
+            "anyone who reaches this port can drive the control plane (/_mock)",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def serve_waitress(settings: Settings) -> None:

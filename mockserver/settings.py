@@ -62,6 +62,11 @@ class Settings:
     tls_key: str = ""
     # Set at start by --tls: the certificate authority file clients are told to trust.
     tls_ca_file: str = ""
+    # The control plane (/_mock, the dashboard): a bearer token it requires (empty: none, and
+    # `serve` warns when it listens beyond loopback), and host names it answers to besides
+    # loopback, the bound address and the public URL's (comma-separated; "*" for any).
+    control_token: str = ""
+    allowed_hosts: str = ""
     token_signing_key: str = (
         "mockserver-token-signing-key: set MOCKSERVER_TOKEN_SIGNING_KEY for a shared sandbox!"
     )

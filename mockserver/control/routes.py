@@ -52,6 +52,16 @@ def _request_mapping() -> dict[str, Any]:
     return data
 
 
+def _fixture_path(runtime: Runtime, given: str) -> Path | None:
+    """`given` inside the fixtures folder (relative names are taken from there), else None: a
+    request may not make the server read any other file of the machine."""
+    folder = Path(runtime.settings.fixtures_folder).resolve()
+    if "\x00" in given:
+        return None
+    path = (folder / given).resolve()
+    return path if path == folder or path.is_relative_to(folder) else None
+
+
 def control_blueprint() -> Blueprint:
     blueprint = Blueprint("mock_control", __name__)
 
@@ -88,7 +98,14 @@ def control_blueprint() -> Blueprint:
         data = _request_mapping()
         try:
             if set(data) == {"path"}:
-                path = Path(str(data["path"]))
+                path = _fixture_path(runtime, str(data["path"]))
+                if path is None:
+                    folder = runtime.settings.fixtures_folder
+                    return mock_error(
+                        403,
+                        f"fixture files are read only from the fixtures folder ({folder}); "
+                        "name one inside it, relative to it, or start with --fixtures-dir",
+                    )
                 if path.is_dir():
                     runtime.load_fixture_dir(path)
                     runtime.reset()

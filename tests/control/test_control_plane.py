@@ -67,12 +67,12 @@ seekpass:
     assert client.get("/_mock/fixtures").get_json()["seekpass"]["accounts"][0]["id"] == "qa"
 
 
-def test_fixtures_from_a_file_and_bad_fixture_requests(client, tmp_path) -> None:
-    path = tmp_path / "f.yaml"
+def test_fixtures_from_a_file_and_bad_fixture_requests(client, fixtures_folder) -> None:
+    path = fixtures_folder / "f.yaml"
     path.write_text("seekpass:\n  accounts: []\n")
-    assert client.post("/_mock/fixtures", json={"path": str(path)}).status_code == 200
+    assert client.post("/_mock/fixtures", json={"path": "f.yaml"}).status_code == 200
     assert client.get("/_mock/tenants").get_json()["seekpass"] == []
-    missing = client.post("/_mock/fixtures", json={"path": str(tmp_path / "none.yaml")})
+    missing = client.post("/_mock/fixtures", json={"path": str(fixtures_folder / "none.yaml")})
     assert missing.status_code == 404
     assert "mock_error" in missing.get_json()
     unknown = client.post("/_mock/fixtures", json={"nosuchprovider": {}})

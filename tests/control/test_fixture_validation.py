@@ -89,10 +89,10 @@ def test_one_bad_section_stops_the_good_one_too(client) -> None:
     ]
 
 
-def test_invalid_yaml_body_and_file(client, tmp_path) -> None:
+def test_invalid_yaml_body_and_file(client, fixtures_folder) -> None:
     bad = client.post("/_mock/fixtures", data="seekpass: [\n", content_type="application/yaml")
     assert bad.status_code == 400
-    path = tmp_path / "f.yaml"
+    path = fixtures_folder / "f.yaml"
     path.write_text("vec:\n  institutions:\n    - id: [\n")
     from_file = client.post("/_mock/fixtures", json={"path": str(path)})
     assert from_file.status_code == 400
@@ -100,7 +100,7 @@ def test_invalid_yaml_body_and_file(client, tmp_path) -> None:
         f"{path}: line 4, column 1: not valid YAML"
         in from_file.get_json()["mock_error"]["problems"][0]
     )
-    folder = tmp_path / "folder"
+    folder = fixtures_folder / "folder"
     folder.mkdir()
     (folder / "springest.yaml").write_text("partners: 3\n")
     from_folder = client.post("/_mock/fixtures", json={"path": str(folder)})

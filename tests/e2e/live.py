@@ -75,6 +75,13 @@ class LiveServer:
         self.stop()
         raise RuntimeError("mockserver did not start:\n" + "".join(self.output))
 
+    @property
+    def control_headers(self) -> dict[str, str]:
+        """The control plane's bearer token, when the server was started with one."""
+        if "--control-token" in self.args:
+            return {"Authorization": f"Bearer {self.args[self.args.index('--control-token') + 1]}"}
+        return {}
+
     def more_output(self, until: str, timeout: float = 10.0) -> list[str]:
         """Lines printed since the last call, waiting (up to `timeout` s) for one that holds
         `until`."""
@@ -97,7 +104,10 @@ class LiveServer:
     def _ready(self) -> bool:
         try:
             health = requests.get(
-                f"{self.base_url}/_mock/health", timeout=2, verify=self.ca_file or True
+                f"{self.base_url}/_mock/health",
+                timeout=2,
+                verify=self.ca_file or True,
+                headers=self.control_headers,
             )
             return health.status_code == 200
         except requests.RequestException:
