@@ -39,8 +39,10 @@ class Settings:
     http: str = "waitress"
     # Object storage: empty endpoint = embedded moto S3 behind /_s3 on the API port.
     s3_endpoint: str = ""
-    s3_access_key: str = "mockserver-access-key"
-    s3_secret_key: str = "mockserver-secret-key"
+    # Empty: made at random for this sandbox (kept in its store; core/runtime.py), so no
+    # outsider knows them. Set them for an external S3 (--s3-endpoint needs its own keys).
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
     s3_region: str = "us-east-1"
     s3_bucket: str = "mockserver-uploads"
     upload_url_expiry: int = 3600
@@ -50,8 +52,6 @@ class Settings:
     # bytes of each request and response body kept.
     journal_size: int = 1000
     journal_body_bytes: int = 16 * 1024
-    # Secret the SEEK Pass access tokens (HS512 JWTs) are signed with; fixed so tokens survive
-    # a restart on the same --data-dir.
     # Access log: one line per request on standard output, as text or JSON; quiet: none.
     log_format: str = "text"
     quiet: bool = False
@@ -67,9 +67,10 @@ class Settings:
     # loopback, the bound address and the public URL's (comma-separated; "*" for any).
     control_token: str = ""
     allowed_hosts: str = ""
-    token_signing_key: str = (
-        "mockserver-token-signing-key: set MOCKSERVER_TOKEN_SIGNING_KEY for a shared sandbox!"
-    )
+    # Secret the SEEK Pass access tokens (HS512 JWTs) are signed with. Empty: made at random
+    # for this sandbox and kept in its store, so tokens survive a restart on the same
+    # --data-dir and hold on every server sharing a PostgreSQL store.
+    token_signing_key: str = ""
 
     @property
     def fixtures_folder(self) -> str:
@@ -139,6 +140,8 @@ class Settings:
                 )
         if bool(self.tls_cert) != bool(self.tls_key):
             problems.append("--tls-cert and --tls-key go together: give both, or neither")
+        if self.s3_endpoint and not (self.s3_access_key and self.s3_secret_key):
+            problems.append("--s3-endpoint needs that store's --s3-access-key and --s3-secret-key")
         if self.tls_enabled and self.provider_ports:
             problems.append("--provider-ports cannot be combined with --tls/--tls-cert")
         if self.http == "granian" and self.provider_ports:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ class Runtime:
         self.settings = settings
         self.clock = Clock()
         self.store = Store(settings.resolved_store_url, now=self.clock.timestamp)
+        self._own_secrets(settings)
         self.storage = ObjectStorage(settings)
         self.uploads = Uploads(self.store, self.storage, self.clock)
         self.scheduler = Scheduler()
@@ -55,6 +57,17 @@ class Runtime:
         for name, provider in self.providers.items():
             self.scheduler.add(name, provider.tick)
         self.scheduler.start()
+
+    def _own_secrets(self, settings: Settings) -> None:
+        """Secrets left unset are this sandbox's own, random, never a default anyone knows."""
+        made = {
+            "s3_access_key": lambda: "MOCK" + secrets.token_hex(8).upper(),
+            "s3_secret_key": lambda: secrets.token_urlsafe(30),
+            "token_signing_key": lambda: secrets.token_urlsafe(48),
+        }
+        for name, make in made.items():
+            if not getattr(settings, name):
+                setattr(settings, name, self.store.secret(name, make))
 
     def limiter(self, name: str, quota: Quota) -> RateLimiter:
         """A named quota; its counts are in the store when several servers share it."""

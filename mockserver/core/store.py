@@ -72,6 +72,16 @@ journal_entries = Table(
     Column("doc", Text, nullable=False),
 )
 
+# Secrets a sandbox makes for itself (S3 keys, the token signing key) when none are set: kept
+# in the store, so a restart on the same --data-dir keeps links and tokens working and every
+# server sharing a PostgreSQL store uses the same ones. /_mock/reset does not touch them.
+sandbox_secrets = Table(
+    "sandbox_secrets",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
 
 class Conflict(Exception):
     """A record id or unique key is already taken.
@@ -324,6 +334,21 @@ class Store:
             return [json.loads(text) for text in texts]
         with self.transaction() as tx:
             return tx.list(tenant, kind)
+
+    def secret(self, name: str, make: Callable[[], str]) -> str:
+        """The sandbox's secret `name`, made by `make()` the first time any server asks."""
+        query = select(sandbox_secrets.c.value).where(sandbox_secrets.c.name == name)
+        with self._connection() as conn:
+            found = conn.execute(query).scalar()
+        if found is not None:
+            return str(found)
+        try:
+            with self._connection() as conn:
+                conn.execute(insert(sandbox_secrets).values(name=name, value=make()))
+        except IntegrityError:
+            pass  # another server made it first: theirs is the one
+        with self._connection() as conn:
+            return str(conn.execute(query).scalar_one())
 
     def clear(self) -> None:
         with self._connection() as conn:

@@ -127,12 +127,24 @@ class TokenService:
             )
         except jwt.PyJWTError as exc:
             raise errors.invalid_token("The access token is invalid") from exc
-        client = self.clients.get(str(claims.get("sub")))
-        if client is None:
+        # Whoever signed it, a token holds only what this server issues: typed claims, a known
+        # client, and no scope that client was never granted.
+        sub, scope, exp = claims.get("sub"), claims.get("scope"), claims.get("exp")
+        if (
+            not isinstance(sub, str)
+            or not isinstance(scope, str)
+            or isinstance(exp, bool)
+            or not isinstance(exp, int | float)
+            or exp != exp  # NaN
+        ):
             raise errors.invalid_token("The access token is invalid")
-        if self.clock.timestamp() >= float(claims.get("exp", 0)):
+        client = self.clients.get(sub)
+        scopes = frozenset(scope.split())
+        if client is None or not scopes <= set(client.scopes):
+            raise errors.invalid_token("The access token is invalid")
+        if self.clock.timestamp() >= exp:
             raise errors.invalid_token("The access token expired")
-        return Caller(client=client, scopes=frozenset(str(claims.get("scope", "")).split()))
+        return Caller(client=client, scopes=scopes)
 
     @staticmethod
     def require_scopes(caller: Caller, needed: list[str]) -> None:
