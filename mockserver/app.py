@@ -19,15 +19,22 @@ from mockserver.core.http import mock_error
 from mockserver.core.runtime import Runtime
 from mockserver.core.s3_routes import s3_blueprint, s3_http_error
 from mockserver.core.storage import S3_PREFIX
+from mockserver.core.strict_json import StrictJSONProvider
 from mockserver.settings import Settings
 
 log = logging.getLogger("mockserver")
 
 
+class SandboxFlask(Flask):
+    """Flask with JSON parsed strictly (no NaN, no lone surrogates: core/strict_json.py)."""
+
+    json_provider_class = StrictJSONProvider
+
+
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
     settings = settings or (runtime.settings if runtime else Settings())
     runtime = runtime or Runtime(settings)
-    app = Flask(__name__, static_folder=None)
+    app = SandboxFlask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.sort_keys = False  # keep the providers' field order in bodies
     app.extensions["mockserver"] = runtime

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, request
 
 from mockserver.core.http import mock_error
+from mockserver.core.webhooks import DELIVERY_HEADER
 from mockserver.settings import Settings
 
 CONTROL_PREFIX = "/_mock"
@@ -70,6 +71,8 @@ class ControlGuard:
         """None when the current control request may go on, else the 403/415 answer."""
         if request.environ.get(INTERNAL):
             return None
+        if request.headers.get(DELIVERY_HEADER) is not None:
+            return mock_error(403, "webhook deliveries may not call the control plane")
         host = host_name(request.host)
         if not self.allows_host(host):
             return mock_error(

@@ -10,14 +10,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from mockserver import __version__
+from mockserver.core import strict_json
 from mockserver.core.clock import Clock, within_range
 from mockserver.core.errors import ApiError
 from mockserver.core.fixture_files import FixtureError, load_yaml
 from mockserver.core.http import mock_error
+from mockserver.core.journal import mask_document
 from mockserver.core.runtime import Runtime
 
 
@@ -44,9 +45,11 @@ def _request_mapping() -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        data = json.loads(raw) if request.is_json else yaml.safe_load(raw)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise ApiError(400, "bad_request", f"body is not valid JSON or YAML: {exc}") from exc
+        data = strict_json.loads(raw) if request.is_json else load_yaml(raw, "the body")
+    except json.JSONDecodeError as exc:
+        raise ApiError(400, "bad_request", f"body is not valid JSON: {exc}") from exc
+    except FixtureError as exc:
+        raise ApiError(400, "bad_request", exc.problems[0]) from exc
     if not isinstance(data, dict):
         raise ApiError(400, "bad_request", "body must be an object")
     return data
@@ -138,6 +141,8 @@ def control_blueprint() -> Blueprint:
         records = runtime.store.dump(tenant_prefix=prefix, kind=request.args.get("kind"))
         if tenant:
             records = [row for row in records if row["tenant"] == tenant]
+        # Stored secrets (webhook secrets, delivery secrets) are not the state QA inspects.
+        records = [{**row, "doc": mask_document(row["doc"])} for row in records]
         return jsonify({"count": len(records), "records": records})
 
     @blueprint.get("/clock")

@@ -40,10 +40,23 @@ class QuotaFixture(FixtureSchema):
     period_seconds = fields.Float(validate=validate.Range(min=0, min_inclusive=False))
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases: a few hundred bytes of nested aliases expand into
+    gigabytes (the "billion laughs"), and fixtures never need them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in fixtures", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
 def load_yaml(text: str, source: str) -> Any:
     """Parsed YAML, or a FixtureError naming the file, line and column of the fault."""
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

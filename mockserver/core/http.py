@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from flask import Response, current_app, jsonify, request
 
+from mockserver.core import strict_json
 from mockserver.core.errors import ApiError, ValidationFailed
 from mockserver.core.ratelimit import RateLimiter, quota_from
 
@@ -25,7 +26,7 @@ def json_object_body() -> dict[str, Any]:
         )
     raw = request.get_data(cache=True)
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = strict_json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise ApiError(400, "bad_request", f"The request body is not UTF-8: {exc.reason}") from exc
     except json.JSONDecodeError as exc:
@@ -50,9 +51,18 @@ def mock_error(status: int, message: str, **extra: Any) -> Response:
 
 
 def optional_json_object() -> dict[str, Any]:
-    """A control-plane body: a JSON object, or `{}` for anything else (every field optional)."""
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
+    """A control-plane body: a JSON object (every field optional), `{}` for none; a body that
+    is not JSON (NaN and lone surrogates included) is a 400, never silently ignored."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        data = strict_json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise ApiError(400, "bad_request", f"body is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ApiError(400, "bad_request", "body must be a JSON object")
+    return data
 
 
 def choose_tenant(accounts: dict[str, T], tenant: str | None, what: str) -> T:

@@ -19,12 +19,18 @@ from typing import Any
 from mockserver.core.clock import utc_iso
 from mockserver.core.store import Store
 
-MASKED_HEADERS = {"authorization", "proxy-authorization", "cookie", "x-api-key"}
-SECRET_PARAMS = re.compile(
-    r"((?:^|[?&;\s])(?:api_key|client_secret|secret|password|access_token|token|"
-    r"X-Amz-Signature|X-Amz-Credential)=)[^&;\s\"]*",
-    re.IGNORECASE,
+MASKED_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
+# Names whose values are credentials, wherever they appear: `name=value` in query strings and
+# form bodies, `"name": "value"` in JSON bodies, requests and answers alike (a SEEK Pass token
+# answer's access_token, a webhook's secret).
+SECRET_NAMES = (
+    r"api_key|client_secret|secret|signing_secret|webhook_secret|password|access_token|"
+    r"refresh_token|token|X-Amz-Signature|X-Amz-Credential"
 )
+SECRET_PARAMS = re.compile(rf"((?:^|[?&;\s])(?:{SECRET_NAMES})=)[^&;\s\"]*", re.IGNORECASE)
+SECRET_JSON = re.compile(rf'("(?:{SECRET_NAMES})"\s*:\s*")(?:[^"\\]|\\.)*', re.IGNORECASE)
+# Per entry, beyond the body limit: headers kept (the rest counted) and bytes of each.
+MAX_HEADERS = 100
 TEXT_TYPES = ("json", "xml", "text", "x-www-form-urlencoded", "html", "javascript")
 
 
@@ -36,8 +42,25 @@ def mask_header(name: str, value: str) -> str:
 
 
 def mask_text(text: str) -> str:
-    """`api_key=abc` → `api_key=***`, in query strings and form bodies alike."""
-    return SECRET_PARAMS.sub(r"\1***", text)
+    """Every credential in a text masked: `api_key=abc` → `api_key=***` (query strings, form
+    bodies), `"secret": "abc"` → `"secret": "***"` (JSON). The one masking function of the
+    journal, the state dump and the webhook list."""
+    return SECRET_JSON.sub(r"\1***", SECRET_PARAMS.sub(r"\1***", text))
+
+
+def mask_document(value: Any) -> Any:
+    """A stored document with the values of credential-named keys masked (for /_mock/state)."""
+    if isinstance(value, dict):
+        return {
+            key: "***" if _SECRET_KEY.fullmatch(str(key)) and value[key] else mask_document(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [mask_document(item) for item in value]
+    return value
+
+
+_SECRET_KEY = re.compile(SECRET_NAMES, re.IGNORECASE)
 
 
 def body_text(data: bytes, content_type: str, limit: int) -> tuple[str | None, bool]:
@@ -48,8 +71,6 @@ def body_text(data: bytes, content_type: str, limit: int) -> tuple[str | None, b
         return None, False
     cut = len(data) > limit
     text = data[:limit].decode("utf-8", errors="replace")
-    if "client_secret" in text and "json" in (content_type or ""):
-        text = re.sub(r'("client_secret"\s*:\s*")[^"]*', r"\1***", text)
     return mask_text(text), cut
 
 

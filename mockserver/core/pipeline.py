@@ -20,7 +20,7 @@ from mockserver import __version__
 from mockserver.core import access_log, outcomes, scenarios
 from mockserver.core.clock import utc_iso
 from mockserver.core.ids import ids
-from mockserver.core.journal import RAW
+from mockserver.core.journal import MAX_HEADERS, RAW
 from mockserver.core.storage import S3_PREFIX
 
 MOCK_HEADER = "X-Mockserver"
@@ -114,11 +114,12 @@ def _journal(app: Flask, response: Response, tenant: str | None) -> None:
         "at": runtime.clock.timestamp(),
         "method": req.method,
         "path": path,
-        "query": req.query_string,
+        # Every part of an entry is bounded by the body limit (a 500 kB query or form field
+        # must not make the journal hold megabytes per entry).
+        "query": req.query_string[: journal.body_bytes + 1],
         "provider": provider_name or ("s3" if path.startswith(S3_PREFIX) else None),
         "tenant": tenant,
-        "headers": [(key, value) for key, value in environ.items() if key[:5] == "HTTP_"]
-        + [(key, environ[key]) for key in ("CONTENT_TYPE", "CONTENT_LENGTH") if environ.get(key)],
+        "headers": _headers(environ, journal.body_bytes),
         **_request_body(req, journal.body_bytes),
         "status": response.status_code,
         "response_headers": response.headers.to_wsgi_list(),
@@ -129,6 +130,14 @@ def _journal(app: Flask, response: Response, tenant: str | None) -> None:
         "unmatched": unmatched,
     }
     journal.record(entry)  # an unmatched entry's hint is worked out when someone reads it
+
+
+def _headers(environ: dict[str, Any], limit: int) -> list[tuple[str, str]]:
+    """The request's headers as the journal keeps them: at most MAX_HEADERS, each value cut at
+    the body limit."""
+    found = [(key, value) for key, value in environ.items() if key[:5] == "HTTP_"]
+    found += [(key, environ[key]) for key in ("CONTENT_TYPE", "CONTENT_LENGTH") if environ.get(key)]
+    return [(key[:200], str(value)[: limit + 1]) for key, value in found[:MAX_HEADERS]]
 
 
 def _elapsed_ms(started: float | None) -> float:
@@ -151,11 +160,21 @@ def _request_body(req: Request, limit: int) -> dict[str, Any]:
     if req.path.startswith(S3_PREFIX):
         return {"body": None, "body_size": req.content_length}
     if req.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        text, kept = [], 0
+        for key, value in req.form.items(multi=True):
+            part = f"{key}={value}"[: limit + 1 - kept]
+            text.append(part)
+            kept += len(part) + 1
+            if kept > limit:
+                break
         return {
-            "body": "&".join(f"{k}={v}" for k, v in req.form.items(multi=True)),
+            "body": "&".join(text)[: limit + 1],
             "files": {
-                name: {"filename": upload.filename, "content_type": upload.mimetype}
-                for name, upload in req.files.items(multi=True)
+                name[:200]: {
+                    "filename": (upload.filename or "")[:200],
+                    "content_type": upload.mimetype[:200],
+                }
+                for name, upload in list(req.files.items(multi=True))[:MAX_HEADERS]
             },
             "body_size": req.content_length,
         }

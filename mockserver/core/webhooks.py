@@ -24,6 +24,8 @@ from mockserver.core.clock import Clock, utc_iso
 from mockserver.core.ids import ids
 from mockserver.core.store import Store
 
+DELIVERY_HEADER = "X-Mockserver-Delivery"
+
 KIND = "webhook_delivery"
 # Delay before each retry, in seconds on the server clock; after the last, the delivery fails.
 RETRY_DELAYS = (5, 30, 120, 600, 3600)
@@ -146,6 +148,9 @@ class WebhookDispatcher:
             "Content-Type": "application/json",
             "User-Agent": "mockserver-webhooks",
             **record.get("headers", {}),
+            # Marks the request as a delivery: the control plane refuses it (a tenant's webhook
+            # URL pointing at /_mock/reset must not wipe the sandbox).
+            DELIVERY_HEADER: str(record["id"]),
             **self._signers[record["signer"]](record["secret"], body, int(now.timestamp())),
         }
         started = time.perf_counter()

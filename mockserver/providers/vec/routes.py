@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.datastructures import FileStorage
 
+from mockserver.core import strict_json
 from mockserver.core.auth import bearer_token
 from mockserver.core.http import provider_base, public_base
 from mockserver.core.routing import segment_except
@@ -84,7 +85,7 @@ def build_blueprint() -> Blueprint:
         payload: dict[str, Any] = {}
         if request.is_json:
             try:
-                payload = json.loads(request.get_data(as_text=True) or "{}")
+                payload = strict_json.loads(request.get_data(as_text=True) or "{}")
             except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
                 raise BulkValidationFailed(
                     "The request body is not valid JSON.", [f"The request body: {exc}"]
