@@ -33,6 +33,10 @@ from mockserver.settings import Settings
 # Seconds a worker gets to finish its requests and close the runtime when asked to stop.
 STOP_GRACE_SECONDS = 10
 READY_WAIT_SECONDS = 30
+# Connections Granian holds at once (its backlog); idle keep-alive connections count.
+BACKLOG = 1024
+# Blocking threads at least: requests past --threads wait on the app's FairGate in these.
+WAITING_ROOM = 64
 _PR_SET_PDEATHSIG = 1
 
 
@@ -55,12 +59,16 @@ def run(settings: Settings) -> None:
         interface=Interfaces.WSGI,
         factory=True,
         workers=1,
-        blocking_threads=settings.threads,
-        # Hand Python no more requests than it has threads; the rest wait in Granian, in
-        # order. Without it (Granian's default admits up to its backlog) some requests sat
-        # behind others for over a second: VEC read p99 1.2-1.6 s, against 24-27 ms with it,
-        # for about 5 % fewer requests/s (bench/RESULTS.md).
-        backpressure=settings.threads,
+        # Granian's backpressure counts connections, idle keep-alive ones included: set to the
+        # thread count (as it was), as many idle pooled connections as threads froze every
+        # other client, /_mock/health included. So it admits as many connections as the
+        # backlog, and the app itself admits `threads` requests at a time, in arrival order
+        # (FairGate, in the worker). Blocking threads are the waiting room: a request waits
+        # on the gate in a thread of its own, not in Granian's queue, whose order let some
+        # requests wait close to a second under load (bench/RESULTS.md).
+        blocking_threads=max(settings.threads, WAITING_ROOM),
+        backlog=BACKLOG,
+        backpressure=BACKLOG,
         workers_kill_timeout=STOP_GRACE_SECONDS,
         log_level=LogLevels.error,  # not its advice on thread counts; errors still show
         **(
@@ -91,7 +99,40 @@ def worker_app() -> Any:
     # On Linux each Granian worker binds the port itself, after this factory returns: the
     # start-up lines (which end with "ready") wait until the port takes connections.
     threading.Thread(target=_announce_when_accepting, args=(settings, runtime), daemon=True).start()
-    return WithoutProcessEnvironment(app)
+    return FairGate(WithoutProcessEnvironment(app), settings.threads)
+
+
+class FairGate:
+    """At most `limit` requests in the app at once (--threads), the others admitted in the
+    order they arrived, each handed its turn by the request that finishes."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        import collections
+
+        self.app = app
+        self.limit = limit
+        self.active = 0
+        self.lock = threading.Lock()
+        self.waiting: Any = collections.deque()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        with self.lock:
+            if self.active < self.limit:
+                self.active += 1
+                turn = None
+            else:
+                turn = threading.Event()
+                self.waiting.append(turn)
+        if turn is not None:
+            turn.wait()
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.lock:
+                if self.waiting:
+                    self.waiting.popleft().set()
+                else:
+                    self.active -= 1
 
 
 class WithoutProcessEnvironment:

@@ -177,3 +177,24 @@ def test_process_variables_named_like_headers_are_not_request_headers() -> None:
         entry = next(e for e in journal["requests"] if e["path"].endswith("/issuer/details"))
         names = {name.lower() for name in entry["headers"]}
         assert "x-sent" in names and "x-from-the-shell" not in names
+
+
+def test_idle_keep_alive_connections_never_starve_other_clients() -> None:
+    """Granian's backpressure counts connections: with it at the thread count, 8 idle pooled
+    connections froze every other client, health included. 32 are held open here."""
+    with LiveServer(args=["--http", "granian", "--quiet"]) as server:
+        host, port = server.base_url.rsplit("/", 1)[1].split(":")
+        idle = []
+        try:
+            for _ in range(32):
+                connection = socket.create_connection((host, int(port)), timeout=5)
+                connection.sendall(f"GET /_mock/health HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+                assert connection.recv(65536).startswith(b"HTTP/1.1 200")
+                idle.append(connection)  # kept open, idle, as a connection pool keeps it
+            started = time.monotonic()
+            for _ in range(20):
+                assert requests.get(f"{server.base_url}/_mock/health", timeout=5).status_code == 200
+            assert time.monotonic() - started < 5
+        finally:
+            for connection in idle:
+                connection.close()
