@@ -178,7 +178,7 @@ def main() -> None:
     args = parser.parse_args()
     wanted = set(args.providers.split(","))
     rows = []
-    live = LiveServer(args=["--http", args.http])
+    live = LiveServer(args=["--http", args.http, "--quiet"])
     with tempfile.TemporaryDirectory() as tmp, live as server:
         for label, provider, extra, query, path_filter in runs(server.base_url):
             if provider not in wanted:

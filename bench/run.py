@@ -214,7 +214,7 @@ def main() -> None:
     args = parser.parse_args()
 
     start_s = cold_start(args.starts)
-    with LiveServer() as server:
+    with LiveServer(args=["--quiet"]) as server:
         base = server.base_url
         time.sleep(1)
         idle = rss_mb(server.process.pid)

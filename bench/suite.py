@@ -196,7 +196,8 @@ def raw_moto_put(size: int, runs: int) -> float:
 
 def sandbox_rows(http: str, args: argparse.Namespace, work: Path) -> dict[str, dict]:
     """Everything measured on one `mockserver serve --http <http>`, by row label."""
-    flags = ["--http", http]
+    # --quiet: the load runs measure the server, not its console (README "Logs").
+    flags = ["--http", http, "--quiet"]
     found: dict[str, dict] = {"cold start to first 200": {"s": cold_start(args.starts, flags)}}
     with LiveServer(args=flags) as server:
         base = server.base_url
