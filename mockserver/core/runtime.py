@@ -103,6 +103,7 @@ class Runtime:
         started = time.perf_counter()
         for provider in self.providers.values():
             provider.load_fixtures(provider.fixtures)
+        self.webhooks.forget_in_flight()
         self.store.clear()
         self.storage.clear()
         self.journal.clear()

@@ -48,14 +48,24 @@ class WebhookDispatcher:
         self._in_flight: dict[tuple[str, str], Future[None]] = {}
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="webhook")
         self._http = urllib3.PoolManager(retries=False, timeout=ATTEMPT_TIMEOUT)
+        # Counts resets: an attempt that was under way when the sandbox was reset must not
+        # write its delivery back into the emptied store (one test's webhooks would reach the
+        # next test).
+        self._generation = 0
         self.reload()
 
     def register_signer(self, name: str, signer: Signer) -> None:
         self._signers[name] = signer
 
+    def forget_in_flight(self) -> None:
+        """Before a reset empties the store: attempts under way keep no record of themselves."""
+        with self._lock:
+            self._generation += 1
+
     def reload(self) -> None:
         """Pick up deliveries still pending in the store (after a restart or a reset)."""
         with self._lock:
+            self._generation += 1
             self._pending = {
                 (row["tenant"], row["id"])
                 for row in self.store.dump(kind=KIND)
@@ -142,6 +152,7 @@ class WebhookDispatcher:
                 self._in_flight.pop((record["tenant"], record["id"]), None)
 
     def _attempt(self, record: dict[str, Any]) -> None:
+        generation = self._generation
         body = record["body"].encode("utf-8")
         now = self.clock.now()
         headers = {
@@ -156,7 +167,13 @@ class WebhookDispatcher:
         started = time.perf_counter()
         attempt: dict[str, Any] = {"number": len(record["attempts"]) + 1, "at": utc_iso(now)}
         try:
-            response = self._http.request("POST", record["url"], body=body, headers=headers)
+            # Only the status line matters: the body is never read (a receiver that drips
+            # its answer byte by byte cannot hold a delivery thread past the timeout), and
+            # the connection is closed rather than drained.
+            response = self._http.request(
+                "POST", record["url"], body=body, headers=headers, preload_content=False
+            )
+            response.close()
             attempt["status_code"] = response.status
             ok = 200 <= response.status < 300
         except urllib3.exceptions.HTTPError as exc:
@@ -173,8 +190,11 @@ class WebhookDispatcher:
             delay = RETRY_DELAYS[len(record["attempts"]) - 1]
             record["status"] = "retrying"
             record["next_attempt_at"] = (now + timedelta(seconds=delay)).timestamp()
-        with self.store.transaction() as tx:
-            tx.put(record["tenant"], KIND, record["id"], record)
+        with self._lock:
+            if generation != self._generation:
+                return  # the sandbox was reset while this attempt was under way
+            with self.store.transaction() as tx:
+                tx.put(record["tenant"], KIND, record["id"], record)
         access_log.webhook_attempt(record, attempt)
         if record["status"] != "retrying":
             with self._lock:
