@@ -151,6 +151,16 @@ def verify(
     query = dict(params)
     if "X-Amz-Algorithm" not in query and "X-Amz-Signature" not in query:
         raise S3Error(403, "AccessDenied", "Access Denied")
+    names = [name for name, _value in params if name.lower().startswith("x-amz-")]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        # dict() keeps the last of repeated values, so a bogus first signature would pass
+        # unseen; S3 takes one value per authentication parameter.
+        raise S3Error(
+            400,
+            "AuthorizationQueryParametersError",
+            f"Query-string authentication parameters must appear once: {', '.join(repeated)}",
+        )
     if any(name not in query for name in _REQUIRED):
         raise S3Error(
             400,

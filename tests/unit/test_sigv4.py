@@ -124,3 +124,15 @@ def test_a_link_dated_at_the_end_of_time_is_not_valid_yet_rather_than_a_crash() 
     with pytest.raises(S3Error) as error:
         _check(dated)
     assert (error.value.status, error.value.message) == (403, "Request is not valid yet")
+
+
+@pytest.mark.parametrize("name", ["X-Amz-Signature", "X-Amz-Credential", "X-Amz-Expires"])
+def test_a_repeated_authentication_parameter_is_refused(name: str) -> None:
+    url = _ours()
+    value = dict(p.split("=", 1) for p in urlsplit(url).query.split("&"))[name]
+    bogus_first = url.replace("?", f"?{name}=bogus&", 1)
+    assert value  # the real one stays, last, where dict() used to pick it
+    with pytest.raises(S3Error) as error:
+        _check(bogus_first)
+    assert (error.value.status, error.value.code) == (400, "AuthorizationQueryParametersError")
+    assert name in error.value.message
