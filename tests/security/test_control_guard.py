@@ -170,3 +170,25 @@ def test_serve_warns_when_exposed_without_a_token() -> None:
         assert any("without --control-token" in line for line in server.output)
     with LiveServer(args=["--quiet"]) as server:
         assert not any("without --control-token" in line for line in server.output)
+
+
+def test_public_images_of_a_private_credential_show_no_name(client) -> None:
+    made = client.post(
+        "/accredible/v1/credentials",
+        json={
+            "credential": {
+                "recipient": {"name": "Secret Person", "email": "secret@example.com"},
+                "group_id": 9001,
+                "private": True,
+            }
+        },
+        headers=AUTH,
+    ).get_json()["credential"]
+    for path in (
+        f"/accredible/v1/frontend/credential_badge_image/{made['id']}",
+        f"/accredible/v1/frontend/credential_seo_image/{made['id']}",
+        f"/accredible/v1/frontend/credential_website_embed_image/certificate/{made['id']}",
+    ):
+        image = client.get(path)
+        assert image.status_code == 200 and "Secret Person" not in image.get_data(as_text=True)
+    assert client.get(f"/accredible/credential.net/{made['encoded_id']}").status_code == 403

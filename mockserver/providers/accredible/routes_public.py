@@ -14,10 +14,13 @@ from mockserver.providers.accredible.web import find_credential, model
 
 def _image(raw_id: str, kind: str) -> Response:
     doc, _ = find_credential(raw_id)
+    title = doc.get("name") or ""
     recipient = (doc.get("recipient") or {}).get("name") or ""
-    return Response(
-        documents.image_svg(doc.get("name") or "", recipient, kind), mimetype="image/svg+xml"
-    )
+    if doc.get("private") and request.args.get("key") != doc.get("private_key"):
+        # The page of a private credential answers 403 without its key; its images still
+        # draw (clients embed them), but show no one's name or course (FIDELITY.md).
+        title, recipient = "Private credential", ""
+    return Response(documents.image_svg(title, recipient, kind), mimetype="image/svg+xml")
 
 
 def register(bp: Blueprint) -> None:
