@@ -175,6 +175,7 @@ def serve_waitress(settings: Settings) -> None:
         server: Any = wsgi_server.create(
             ProviderPorts(app, prefixes_by_port),
             settings.threads,
+            body_limit=wsgi_server.body_ceiling(settings),
             sockets=sockets,
             url_scheme=settings.scheme,
         )

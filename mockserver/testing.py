@@ -42,7 +42,13 @@ class Sandbox:
         server_settings.check()  # StartupError: the same one-line reasons `serve` gives
         runtime = Runtime(server_settings)
         app = create_app(server_settings, runtime)
-        server = wsgi_server.create(app, server_settings.threads, host="127.0.0.1", port=0)
+        server = wsgi_server.create(
+            app,
+            server_settings.threads,
+            body_limit=wsgi_server.body_ceiling(server_settings),
+            host="127.0.0.1",
+            port=0,
+        )
         base = f"http://127.0.0.1:{server.effective_port}"
         runtime.settings.public_url = base  # links handed out point at this server
         stopping = threading.Event()

@@ -37,7 +37,9 @@ def apply(runtime: Any, provider: str | None) -> Response | None:
     if target is None:
         return None
     faults = runtime.faults
-    prefer_header = request.environ.get("HTTP_PREFER", "")
+    # A preference is honoured on a provider's own routes only: a request to a path nobody
+    # serves (a scanner, a typo) cannot make the server wait or fail on demand.
+    prefer_header = request.environ.get("HTTP_PREFER", "") if request.url_rule else ""
     if not prefer_header and not faults.rules:
         return None  # nearly every request: nothing asked for, nothing to fire
     prefer = scenarios.parse_prefer(prefer_header)
@@ -74,7 +76,7 @@ def _act(runtime: Any, target: str, wanted: dict[str, Any]) -> Response | None:
             milliseconds = int(delay)
         except (TypeError, ValueError):
             return _refuse(400, f"Prefer delay must be milliseconds, not {delay!r}")
-        time.sleep(min(max(milliseconds, 0), MAX_DELAY_MS) / 1000)
+        _delay(runtime, min(max(milliseconds, 0), MAX_DELAY_MS))
     network = wanted.get("network")
     if network:
         if network not in netfaults.KINDS:
@@ -116,6 +118,37 @@ def _act(runtime: Any, target: str, wanted: dict[str, Any]) -> Response | None:
             return None
         raise scenario.error()  # type: ignore[misc]
     return None
+
+
+def _delay(runtime: Any, milliseconds: int) -> None:
+    """Wait, holding one of the few delay slots (core/runtime.py `delay_slots`): delayed
+    requests occupy request threads, so only some may wait at once and the rest of the
+    server keeps answering. Without a free slot the request goes on at once, and
+    Preference-Applied does not claim a delay."""
+    if milliseconds == 0:
+        return
+    if not runtime.delay_slots.acquire(blocking=False):
+        _unclaim("delay")
+        return
+    try:
+        time.sleep(milliseconds / 1000)
+    finally:
+        runtime.delay_slots.release()
+    _reclaim("delay", str(milliseconds))
+
+
+def _unclaim(name: str) -> None:
+    applied = [p for p in (g.get("preference_applied") or "").split(", ") if p]
+    kept = [p for p in applied if not p.startswith(f"{name}=")]
+    g.preference_applied = ", ".join(kept) or None
+
+
+def _reclaim(name: str, value: str) -> None:
+    """Preference-Applied names what was really applied (a capped delay, for one)."""
+    applied = [p for p in (g.get("preference_applied") or "").split(", ") if p]
+    if any(p.startswith(f"{name}=") for p in applied):
+        applied = [f"{name}={value}" if p.startswith(f"{name}=") else p for p in applied]
+        g.preference_applied = ", ".join(applied)
 
 
 def _refuse(status: int, message: str, **extra: Any) -> Response:

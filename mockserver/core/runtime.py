@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +44,8 @@ class Runtime:
             else Journal(settings.journal_size, settings.journal_body_bytes)
         )
         self.faults = Faults()
+        # Requests that may wait out a delay (Prefer: delay, rules) at once: half the threads.
+        self.delay_slots = threading.BoundedSemaphore(max(1, settings.threads // 2))
         self.limiters: dict[str, RateLimiter] = {}
         self.shared = ControlSync(
             self.store, self.clock, self.faults, self.limiters, self._forget_local_state

@@ -6,12 +6,21 @@ import logging
 import socket
 from typing import Any
 
-# Far above the app's own limits, so that an oversized body reaches the app and gets the
-# provider's 413 rather than waitress's plain-text one.
-BODY_CEILING = 256 * 1024 * 1024
+# Connections waitress holds at once (its default, 100, let 98 slow clients lock everyone
+# out), and seconds a connection may sit without sending a byte before it is closed.
+CONNECTION_LIMIT = 1000
+IDLE_SECONDS = 30
 
 
-def create(app: Any, threads: int, **where: Any) -> Any:
+def body_ceiling(settings: Any) -> int:
+    """The largest body waitress takes in (it spools bodies to disk before the app runs):
+    four times the app's largest limit (100 MiB by default, it was 256 MiB), so a body well
+    over a limit still reaches the app and gets the provider's own 413, while a far larger
+    one is refused by waitress on its Content-Length before a byte is spooled (a plain 413)."""
+    return 4 * max(settings.max_request_bytes, settings.max_upload_bytes)
+
+
+def create(app: Any, threads: int, *, body_limit: int, **where: Any) -> Any:
     """A waitress server for `app`; `where` is waitress's `listen=`, `host=`/`port=` or
     `sockets=` (from bind())."""
     from waitress import create_server
@@ -25,7 +34,9 @@ def create(app: Any, threads: int, **where: Any) -> Any:
         threads=threads,
         ident="mockserver",
         clear_untrusted_proxy_headers=True,
-        max_request_body_size=BODY_CEILING,
+        max_request_body_size=body_limit,
+        connection_limit=CONNECTION_LIMIT,
+        channel_timeout=IDLE_SECONDS,
         **where,
     )
 

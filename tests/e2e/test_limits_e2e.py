@@ -1,0 +1,67 @@
+"""Limits a laptop's sandbox keeps whatever a client sends (waitress layer): a body far past
+every limit is refused on its Content-Length before it is spooled; connections that trickle
+cannot lock other clients out; Prefer: delay holds at most a few threads and only on served
+routes, so health keeps answering."""
+
+from __future__ import annotations
+
+import socket
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+from tests.e2e.live import LiveServer
+
+
+def test_a_body_far_past_every_limit_is_refused_before_it_is_read() -> None:
+    with LiveServer(args=["--quiet"]) as server:
+        host, port = server.base_url.rsplit("/", 1)[1].split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as connection:
+            connection.sendall(
+                b"POST /accredible/v1/credentials HTTP/1.1\r\nHost: x\r\n"
+                b"Content-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{"
+            )
+            answer = connection.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 413"), answer[:80]
+
+
+def test_slow_clients_do_not_lock_others_out() -> None:
+    with LiveServer(args=["--quiet"]) as server:
+        host, port = server.base_url.rsplit("/", 1)[1].split(":")
+        slow = []
+        try:
+            for _ in range(150):  # more than waitress's default connection limit of 100
+                connection = socket.create_connection((host, int(port)), timeout=5)
+                connection.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                slow.append(connection)  # headers never finished
+            started = time.monotonic()
+            assert requests.get(f"{server.base_url}/_mock/health", timeout=10).status_code == 200
+            assert time.monotonic() - started < 5
+        finally:
+            for connection in slow:
+                connection.close()
+
+
+def test_delays_hold_few_threads_and_only_on_served_routes() -> None:
+    with LiveServer(args=["--quiet"]) as server:
+        base = server.base_url
+
+        def delayed(path: str) -> requests.Response:
+            return requests.get(base + path, headers={"Prefer": "delay=3000"}, timeout=30)
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            unknown = [pool.submit(delayed, "/accredible/no/such/route") for _ in range(8)]
+            time.sleep(0.3)
+            started = time.monotonic()
+            assert requests.get(f"{base}/_mock/health", timeout=10).status_code == 200
+            assert time.monotonic() - started < 1
+            assert all(f.result().status_code == 404 for f in unknown)
+            served = [pool.submit(delayed, "/accredible/v1/issuer/details") for _ in range(8)]
+            time.sleep(0.3)
+            started = time.monotonic()
+            assert requests.get(f"{base}/_mock/health", timeout=10).status_code == 200
+            assert time.monotonic() - started < 1  # 4 of 8 threads wait, the rest answer
+            answers = [f.result() for f in served]
+        applied = [a.headers.get("Preference-Applied") for a in answers]
+        assert applied.count("delay=3000") == 4, applied  # half the threads (8 // 2)
