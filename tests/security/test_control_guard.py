@@ -192,3 +192,12 @@ def test_public_images_of_a_private_credential_show_no_name(client) -> None:
         image = client.get(path)
         assert image.status_code == 200 and "Secret Person" not in image.get_data(as_text=True)
     assert client.get(f"/accredible/credential.net/{made['encoded_id']}").status_code == 403
+
+
+def test_the_container_health_check_passes_the_control_token(monkeypatch) -> None:
+    from mockserver.healthcheck import healthy
+
+    with LiveServer(args=["--control-token", "tok", "--quiet"]) as server:
+        port = server.base_url.rsplit(":", 1)[1]
+        assert not healthy(port)
+        assert healthy(port, "tok")
