@@ -121,6 +121,17 @@ class Provider:
         return f"{self.name}:{account_id}"
 
 
+def credentials_by_tenant(
+    credentials: dict[str, tuple[Any, ...]],
+) -> dict[str, list[tuple[str, tuple[Any, ...]]]]:
+    """Credentials (key -> (tenant, ...)) grouped by tenant, in one pass: listing tenants by
+    scanning every key for each tenant made /_mock/tenants quadratic (10,000 tenants: 10 s)."""
+    grouped: dict[str, list[tuple[str, tuple[Any, ...]]]] = {}
+    for key, value in credentials.items():
+        grouped.setdefault(value[0], []).append((key, value))
+    return grouped
+
+
 def discover() -> list[type[Provider]]:
     import mockserver.providers as package
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import request
 
-from mockserver.core.provider import Provider
+from mockserver.core.provider import Provider, credentials_by_tenant
 from mockserver.core.runtime import Runtime
 from mockserver.providers.accredible import errors
 from mockserver.providers.accredible.accounts import api_key_from_header
@@ -40,11 +40,11 @@ class Accredible(Provider):
 
     def tenants(self) -> list[dict[str, Any]]:
         listed = []
+        grouped = credentials_by_tenant(self.model.accounts.keys)
         for account in self.model.accounts.by_tenant.values():
             keys = [
                 {"key": key, "department_id": department}
-                for key, (tenant, department) in self.model.accounts.keys.items()
-                if tenant == account.tenant
+                for key, (_tenant, department) in grouped.get(account.tenant, [])
             ]
             summary = "; ".join(
                 f"Authorization: Token token={k['key']}"

@@ -7,9 +7,10 @@ from typing import Any
 
 from mockserver.core.clock import Clock
 from mockserver.core.ratelimit import Quota, RateLimiter, quota_from
+from mockserver.core.seeding import seed_accounts
 from mockserver.core.storage import ObjectStorage
-from mockserver.core.store import Conflict, Store
-from mockserver.providers.accredible.accounts import Accounts
+from mockserver.core.store import Store, Transaction
+from mockserver.providers.accredible.accounts import Account, Accounts
 from mockserver.providers.accredible.catalog import Catalog
 from mockserver.providers.accredible.credentials import CredentialService
 from mockserver.providers.accredible.credits import Credits
@@ -51,16 +52,14 @@ class AccredibleModel:
     def seed(self) -> None:
         """Put each account's fixture records in the store once (a restart on the same data
         directory keeps what the API changed since)."""
-        for account in self.accounts.by_tenant.values():
-            try:
-                with self.store.transaction() as tx:
-                    if tx.get(account.tenant, "account", "seeded") is not None:
-                        continue
-                    self.catalog.seed(tx, account)
-                    self.credits.seed(tx, account)
-                    tx.insert(account.tenant, "account", "seeded", {"seeded": True})
-            except Conflict:
-                continue  # another server sharing the store seeded this account just now
+        seed_accounts(self.store, self.accounts.by_tenant.values(), self._seed_one)
+
+    def _seed_one(self, tx: Transaction, account: Account) -> None:
+        if tx.get(account.tenant, "account", "seeded") is not None:
+            return
+        self.catalog.seed(tx, account)
+        self.credits.seed(tx, account)
+        tx.insert(account.tenant, "account", "seeded", {"seeded": True})
 
     def reload(self) -> None:
         self.seed()

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import request
 
-from mockserver.core.provider import Provider
+from mockserver.core.provider import Provider, credentials_by_tenant
 from mockserver.core.runtime import Runtime
 from mockserver.providers.springest import errors
 from mockserver.providers.springest.control import build_control_blueprint
@@ -58,11 +58,11 @@ class Springest(Provider):
 
     def tenants(self) -> list[dict[str, Any]]:
         listed = []
+        grouped = credentials_by_tenant(self.model.accounts.keys)
         for partner in self.model.accounts.partners.values():
             keys = [
                 {"api_key": key, "kind": kind, "certifications": sorted(allowed)}
-                for key, (tenant, kind, allowed) in self.model.accounts.keys.items()
-                if tenant == partner.tenant
+                for key, (_tenant, kind, allowed) in grouped.get(partner.tenant, [])
             ]
             summary = "; ".join(
                 f"api_key={k['api_key']} ({k['kind']}"

@@ -7,6 +7,7 @@ post is neither stored nor counted, and every post that was answered 200 is kept
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -15,9 +16,10 @@ from mockserver.core.clock import Clock, utc_iso
 from mockserver.core.errors import ApiError, ValidationFailed
 from mockserver.core.filetypes import sniff
 from mockserver.core.ratelimit import RateLimiter
+from mockserver.core.seeding import seed_accounts
 from mockserver.core.sequences import next_ids
 from mockserver.core.storage import ObjectStorage
-from mockserver.core.store import Conflict, Store
+from mockserver.core.store import Store, Transaction
 from mockserver.core.text import ascii_digits
 from mockserver.providers.springest import errors
 from mockserver.providers.springest.accounts import Caller, Partner
@@ -47,26 +49,23 @@ class CertificateService:
 
     # ---- certifications ---------------------------------------------------------------------
 
-    def seed(self, partner: Partner) -> None:
-        try:
-            self._seed(partner)
-        except Conflict:
-            pass  # another server sharing the store seeded this partner just now
+    def seed(self, partners: Iterable[Partner]) -> None:
+        seed_accounts(self.store, partners, self._seed_one)
 
-    def _seed(self, partner: Partner) -> None:
-        with self.store.transaction() as tx:
-            if tx.get(partner.tenant, "partner", "seeded") is not None:
-                return
-            for entry in partner.fixtures.get("certifications", []):
-                doc = {
-                    "id": int(entry["id"]),
-                    "name": entry.get("name"),
-                    "description": entry.get("description"),
-                    "requires_valid_until": bool(entry.get("requires_valid_until", False)),
-                    "verified": bool(entry.get("verified", False)),
-                }
-                tx.put(partner.tenant, "certification", str(doc["id"]), doc)
-            tx.insert(partner.tenant, "partner", "seeded", {"seeded": True})
+    @staticmethod
+    def _seed_one(tx: Transaction, partner: Partner) -> None:
+        if tx.get(partner.tenant, "partner", "seeded") is not None:
+            return
+        for entry in partner.fixtures.get("certifications", []):
+            doc = {
+                "id": int(entry["id"]),
+                "name": entry.get("name"),
+                "description": entry.get("description"),
+                "requires_valid_until": bool(entry.get("requires_valid_until", False)),
+                "verified": bool(entry.get("verified", False)),
+            }
+            tx.put(partner.tenant, "certification", str(doc["id"]), doc)
+        tx.insert(partner.tenant, "partner", "seeded", {"seeded": True})
 
     def certification(self, tenant: str, certification_id: int) -> dict[str, Any] | None:
         return self.store.get(tenant, "certification", str(certification_id))

@@ -40,8 +40,7 @@ class SpringestModel:
         self.seed()
 
     def seed(self) -> None:
-        for partner in self.accounts.partners.values():
-            self.certificates.seed(partner)
+        self.certificates.seed(self.accounts.partners.values())
 
     def reload(self) -> None:
         self.seed()

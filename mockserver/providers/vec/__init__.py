@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.core.auth import bearer_token
-from mockserver.core.provider import Provider
+from mockserver.core.provider import Provider, credentials_by_tenant
 from mockserver.core.runtime import Runtime
 from mockserver.providers.vec import errors
 from mockserver.providers.vec.control import build_control_blueprint
@@ -41,11 +41,11 @@ class Vec(Provider):
 
     def tenants(self) -> list[dict[str, Any]]:
         listed = []
+        grouped = credentials_by_tenant(self.model.accounts.tokens)
         for institution in self.model.accounts.institutions.values():
             tokens = [
                 {"token": token, "permissions": sorted(permissions)}
-                for token, (tenant, permissions) in self.model.accounts.tokens.items()
-                if tenant == institution.tenant
+                for token, (_tenant, permissions) in grouped.get(institution.tenant, [])
             ]
             summary = "; ".join(
                 f"token={t['token']} ({len(t['permissions'])} permissions)" for t in tokens
