@@ -292,19 +292,25 @@ class VaultService:
         return record
 
     def retry(self, caller: Caller, certificate_uuid: str) -> dict[str, Any]:
-        record = self.get(caller, certificate_uuid)
-        if record["status"] != "failed":
-            raise ApiError(422, "unprocessable", "Only failed vault certificates can be retried.")
+        self.get(caller, certificate_uuid)  # 404 and the caller's view, as for a read
         now = self.clock.now()
         institution = caller.institution
-        record.update(
-            status="processing",
-            failure_reason=None,
-            will_fail=institution.should_fail(record["applicant_email"]),
-            process_at=(now + timedelta(seconds=institution.processing_seconds)).timestamp(),
-            updated_at=vec_time(now),
-        )
+        # The retry is claimed in the transaction that changes the state: of concurrent
+        # retries of one failed certificate exactly one finds it failed (the row is locked on
+        # PostgreSQL; SQLite runs one transaction at a time).
         with self.store.transaction() as tx:
+            record = tx.get(caller.tenant, VAULT_KIND, certificate_uuid, for_update=True)
+            if record is None or record["status"] != "failed":
+                raise ApiError(
+                    422, "unprocessable", "Only failed vault certificates can be retried."
+                )
+            record.update(
+                status="processing",
+                failure_reason=None,
+                will_fail=institution.should_fail(record["applicant_email"]),
+                process_at=(now + timedelta(seconds=institution.processing_seconds)).timestamp(),
+                updated_at=vec_time(now),
+            )
             tx.put(caller.tenant, VAULT_KIND, certificate_uuid, record)
         with self._lock:
             self._due[(caller.tenant, certificate_uuid)] = record["process_at"]
