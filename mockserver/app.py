@@ -36,6 +36,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     runtime = runtime or Runtime(settings)
     app = SandboxFlask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    # A form field may be as large as the body limit (werkzeug's own default is 500 kB, which
+    # refused a 1 MB text field that every provider's framework takes).
+    app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes
     app.json.sort_keys = False  # keep the providers' field order in bodies
     app.extensions["mockserver"] = runtime
 

@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from flask import Flask, Request, Response, current_app, g, request
+from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date
 
 from mockserver import __version__
@@ -160,8 +161,14 @@ def _request_body(req: Request, limit: int) -> dict[str, Any]:
     if req.path.startswith(S3_PREFIX):
         return {"body": None, "body_size": req.content_length}
     if req.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        try:
+            form, files = req.form, req.files
+        except HTTPException:
+            # The body broke a parsing limit; the view's answer said so. Reading the form
+            # again here raised the same error while the response was being finished: a 500.
+            return {"body": None, "body_size": req.content_length}
         text, kept = [], 0
-        for key, value in req.form.items(multi=True):
+        for key, value in form.items(multi=True):
             part = f"{key}={value}"[: limit + 1 - kept]
             text.append(part)
             kept += len(part) + 1
@@ -174,7 +181,7 @@ def _request_body(req: Request, limit: int) -> dict[str, Any]:
                     "filename": (upload.filename or "")[:200],
                     "content_type": upload.mimetype[:200],
                 }
-                for name, upload in list(req.files.items(multi=True))[:MAX_HEADERS]
+                for name, upload in list(files.items(multi=True))[:MAX_HEADERS]
             },
             "body_size": req.content_length,
         }

@@ -9,6 +9,7 @@ import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 
 from tests.e2e.live import LiveServer
@@ -65,3 +66,41 @@ def test_delays_hold_few_threads_and_only_on_served_routes() -> None:
             answers = [f.result() for f in served]
         applied = [a.headers.get("Preference-Applied") for a in answers]
         assert applied.count("delay=3000") == 4, applied  # half the threads (8 // 2)
+
+
+FORM_ROUTES = [
+    ("/seekpass/api/partner/v1/oauth/token.json", {}),
+    ("/accredible/v1/credentials", {"Authorization": "Token token=accredible-demo-key"}),
+    (
+        "/vec/business/certificate-vault/upload-file",
+        {"Authorization": "Bearer vec-demo-full-token"},
+    ),
+    ("/springest/users/certificates.json?api_key=springest-certificates-key", {}),
+]
+
+
+@pytest.mark.parametrize("layer", ["waitress", "granian"])
+def test_large_form_fields_never_make_a_5xx(layer: str) -> None:
+    """A form field past werkzeug's 500 kB default was a 500 on every provider: the journal
+    read the form again after the limit had fired."""
+    with LiveServer(args=["--http", layer, "--quiet"]) as server:
+        for path, headers in FORM_ROUTES:
+            for size in (1024 * 1024, 12 * 1024 * 1024):
+                field = "x" * size
+                encoded = requests.post(
+                    server.base_url + path, data={"note": field}, headers=headers, timeout=60
+                )
+                multipart = requests.post(
+                    server.base_url + path,
+                    files={"note": (None, field)},
+                    headers=headers,
+                    timeout=60,
+                )
+                for answer in (encoded, multipart):
+                    assert answer.status_code < 500, (path, size, answer.text[:200])
+        count = requests.get(f"{server.base_url}/_mock/requests/count?status=5xx", timeout=10)
+        assert count.json()["count"] == 0
+        assert (
+            requests.get(f"{server.base_url}/_mock/requests/count", timeout=10).json()["count"]
+            == 4 * 2 * 2
+        )
