@@ -40,9 +40,11 @@ def main() -> None:
         after = rss_mb(pid)
         requests.delete(f"{server.base_url}/_mock/requests", timeout=10)
         cleared = rss_mb(pid)
-    print(f"{args.requests} posts of {args.field_mb} MB fields, {entries['count']} journal "
-          f"entries: RSS {before:.0f} MB before, {after:.0f} MB after, {cleared:.0f} MB after "
-          "DELETE /_mock/requests")
+    print(
+        f"{args.requests} posts of {args.field_mb} MB fields, {entries['count']} journal "
+        f"entries: RSS {before:.0f} MB before, {after:.0f} MB after, {cleared:.0f} MB after "
+        "DELETE /_mock/requests"
+    )
 
 
 if __name__ == "__main__":

@@ -121,10 +121,12 @@ def _settings(args: argparse.Namespace) -> Settings:
 def serve(settings: Settings) -> None:
     """Run the sandbox until SIGINT or SIGTERM on the HTTP layer the settings name."""
     from mockserver.core.access_log import configure as configure_logging
+    from mockserver.core.memory import keep_large_buffers_out_of_the_heap
     from mockserver.core.preflight import preflight
     from mockserver.core.tls import prepare as prepare_tls
 
     preflight(settings)
+    keep_large_buffers_out_of_the_heap()
     warn_if_exposed(settings)
     prepare_tls(settings)
     configure_logging(settings)

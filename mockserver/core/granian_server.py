@@ -84,6 +84,7 @@ def worker_app() -> Any:
     """Granian's app factory, called in the worker: the sandbox built from MOCKSERVER_*."""
     from mockserver.app import create_app
     from mockserver.core import access_log
+    from mockserver.core.memory import keep_large_buffers_out_of_the_heap
     from mockserver.core.runtime import Runtime
 
     _stop_with_parent()
@@ -91,6 +92,7 @@ def worker_app() -> Any:
     # The worker may be started fresh (spawn) rather than forked: its log lines are set up
     # here too, from the same settings.
     access_log.configure(settings)
+    keep_large_buffers_out_of_the_heap()
     runtime = Runtime(settings)
     app = create_app(settings, runtime)
     # The worker ends through multiprocessing, which runs these finalizers and not atexit:
