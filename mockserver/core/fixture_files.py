@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from marshmallow import RAISE, Schema, fields, validate
 
+from mockserver.core.ratelimit import MAX_LIMIT, MAX_WINDOW_SECONDS, MIN_SECONDS
 from mockserver.core.startup import StartupError
 
 
@@ -35,9 +36,9 @@ class FixtureSchema(Schema):
 class QuotaFixture(FixtureSchema):
     """A rate limit as fixtures give it (core/ratelimit.py `quota_from`)."""
 
-    limit = fields.Integer(strict=True, validate=validate.Range(min=1))
-    window_seconds = fields.Float(validate=validate.Range(min=0, min_inclusive=False))
-    period_seconds = fields.Float(validate=validate.Range(min=0, min_inclusive=False))
+    limit = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_LIMIT))
+    window_seconds = fields.Float(validate=validate.Range(min=MIN_SECONDS, max=MAX_WINDOW_SECONDS))
+    period_seconds = fields.Float(validate=validate.Range(min=MIN_SECONDS, max=MAX_WINDOW_SECONDS))
 
 
 class _NoAliasLoader(yaml.SafeLoader):

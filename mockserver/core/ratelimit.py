@@ -42,6 +42,13 @@ class Quota:
         }
 
 
+# The ranges a quota may take (fixtures and control plane alike): a period of 1e-300 s once
+# made every later request of that provider a 500 (a division overflowed).
+MAX_LIMIT = 1_000_000_000
+MIN_SECONDS = 0.001
+MAX_WINDOW_SECONDS = 7 * 24 * 3600
+
+
 def quota_from(data: Any, default: Quota) -> Quota:
     """A quota from fixture or control-plane settings (`limit`, `window_seconds`,
     `period_seconds`); fields left out keep the default's. ValueError when one is not a
@@ -56,8 +63,12 @@ def quota_from(data: Any, default: Quota) -> Quota:
         )
     except (TypeError, ValueError) as exc:
         raise ValueError("limit, window_seconds and period_seconds must be numbers") from exc
-    if quota.limit < 1 or quota.window_seconds <= 0 or quota.period_seconds <= 0:
-        raise ValueError("limit, window_seconds and period_seconds must be > 0")
+    if not 1 <= quota.limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
+    if not MIN_SECONDS <= quota.window_seconds <= MAX_WINDOW_SECONDS:
+        raise ValueError(f"window_seconds must be from {MIN_SECONDS} to {MAX_WINDOW_SECONDS}")
+    if not MIN_SECONDS <= quota.period_seconds <= quota.window_seconds:
+        raise ValueError(f"period_seconds must be from {MIN_SECONDS} to window_seconds")
     return quota
 
 

@@ -75,3 +75,22 @@ def test_control_plane_numbers_and_text(client, path, text) -> None:
     assert answer.status_code == 400, answer.get_data(as_text=True)
     # The provider still answers afterwards (a NaN quota once made every request a 500).
     assert client.get("/accredible/v1/issuer/details", headers=AUTH).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/_mock/accredible/rate_limit", {"limit": 10, "period_seconds": 1e-300}),
+        ("/_mock/accredible/rate_limit", {"limit": 10, "window_seconds": 1e300}),
+        ("/_mock/accredible/rate_limit", {"limit": 10**30}),
+        ("/_mock/springest/limits", {"scope": "requests", "limit": 10**40}),
+        ("/_mock/vec/processing", {"fail_next": 10**30}),
+        ("/_mock/vec/processing", {"fail_next": -5}),
+        ("/_mock/accredible/credits", {"balance": 10**40}),
+    ],
+)
+def test_control_numbers_out_of_their_range(client, path, body) -> None:
+    answer = client.post(path, json=body)
+    assert answer.status_code in (400, 422), answer.get_data(as_text=True)
+    assert " from " in answer.get_json()["mock_error"]["message"]  # names the range
+    assert client.get("/accredible/v1/issuer/details", headers=AUTH).status_code == 200

@@ -15,6 +15,9 @@ def _account(tenant: str | None) -> Account:
     return choose_tenant(model().accounts.by_tenant, tenant, "Accredible account")
 
 
+MAX = 1_000_000_000  # a credit balance, at most
+
+
 def build_control_blueprint() -> Blueprint:
     bp = Blueprint("accredible_control", __name__)
 
@@ -32,8 +35,8 @@ def build_control_blueprint() -> Blueprint:
         """`{"tenant": "accredible:demo-academy", "balance": 20}` (tenant: first account)."""
         data = optional_json_object()
         balance = data.get("balance")
-        if isinstance(balance, bool) or not isinstance(balance, int) or balance < 0:
-            raise ApiError(422, "invalid", "balance must be a non-negative integer")
+        if isinstance(balance, bool) or not isinstance(balance, int) or not 0 <= balance <= MAX:
+            raise ApiError(422, "invalid", f"balance must be a whole number from 0 to {MAX}")
         account = _account(data.get("tenant"))
         model().credits.set(account, balance)
         return jsonify({"tenant": account.tenant, "balance": balance})

@@ -36,6 +36,9 @@ def _settings(institution: Institution) -> dict:
     }
 
 
+MAX_FAIL_NEXT = 1000  # certificates that fail next, at most
+
+
 def build_control_blueprint() -> Blueprint:
     blueprint = Blueprint("vec_control", __name__)
 
@@ -52,7 +55,12 @@ def build_control_blueprint() -> Blueprint:
             if "processing_seconds" in data:
                 institution.processing_seconds = _processing_seconds(data["processing_seconds"])
             if "fail_next" in data:
-                institution.fail_next = max(0, int(data["fail_next"]))
+                fail_next = data["fail_next"]
+                if isinstance(fail_next, bool) or not isinstance(fail_next, int):
+                    raise ValueError("fail_next must be a whole number")
+                if not 0 <= fail_next <= MAX_FAIL_NEXT:
+                    raise ValueError(f"fail_next must be from 0 to {MAX_FAIL_NEXT}")
+                institution.fail_next = fail_next
             if "fail_emails" in data:
                 institution.fail_emails = {str(e).lower() for e in data["fail_emails"]}
         except (TypeError, ValueError) as exc:
