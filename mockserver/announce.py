@@ -6,6 +6,7 @@ People copy the URLs and demo credentials from them, and tests and scripts wait 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ def announce(
     """Print where everything is; `provider_ports` maps provider names to their own ports.
 
     Call it once the server accepts connections: it ends with the "ready" line."""
+    warn_if_exposed(settings)
     host = display_host(settings.host)
     scheme = settings.scheme
     base = settings.public_url.rstrip("/") or f"{scheme}://{host}:{main_port}"
@@ -42,6 +44,20 @@ def announce(
             print(f"    no tenants: the fixtures folder has no {name}.yaml accounts", flush=True)
     runtime.storage.wait_ready()
     print("mockserver ready (Ctrl+C stops it)", flush=True)
+
+
+def warn_if_exposed(settings: Settings) -> None:
+    """A control plane without a token on an address others can reach lets them reset the
+    sandbox and read every credential: said once, on standard error."""
+    from mockserver.control.guard import is_loopback
+
+    if not settings.control_token and not is_loopback(settings.host):
+        print(
+            f"mockserver: warning: listening on {settings.host} without --control-token: "
+            "anyone who reaches this port can drive the control plane (/_mock)",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def unused_local_fixtures(settings: Settings) -> str | None:

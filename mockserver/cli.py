@@ -127,7 +127,6 @@ def serve(settings: Settings) -> None:
 
     preflight(settings)
     keep_large_buffers_out_of_the_heap()
-    warn_if_exposed(settings)
     prepare_tls(settings)
     configure_logging(settings)
     if settings.http == "granian":
@@ -136,20 +135,6 @@ def serve(settings: Settings) -> None:
         granian_server.run(settings)
     else:
         serve_waitress(settings)
-
-
-def warn_if_exposed(settings: Settings) -> None:
-    """A control plane without a token on an address others can reach lets them reset the
-    sandbox and read every credential: said once, on standard error."""
-    from mockserver.control.guard import is_loopback
-
-    if not settings.control_token and not is_loopback(settings.host):
-        print(
-            f"mockserver: warning: listening on {settings.host} without --control-token: "
-            "anyone who reaches this port can drive the control plane (/_mock)",
-            file=sys.stderr,
-            flush=True,
-        )
 
 
 def serve_waitress(settings: Settings) -> None:

@@ -112,8 +112,11 @@ def test_unreachable_s3_endpoint() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    done = run("serve", "--port", "0", "--s3-endpoint", f"http://127.0.0.1:{port}")
+    endpoint = ["--s3-endpoint", f"http://127.0.0.1:{port}"]
+    done = run("serve", "--port", "0", *endpoint, "--s3-access-key", "a", "--s3-secret-key", "b")
     assert_one_line(done, "--s3-endpoint", "does not answer")
+    # An external store's keys are its own: there is no default to fall back on.
+    assert_one_line(run("serve", "--port", "0", *endpoint), "--s3-access-key and --s3-secret-key")
 
 
 def test_invalid_tls_files(tmp_path: Path) -> None:
