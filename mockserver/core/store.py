@@ -128,6 +128,11 @@ _UPSERT_SQL = (
     "DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at"
 )
 _DRIVER_UPSERT = {"sqlite": _UPSERT_SQL, "postgresql": _UPSERT_SQL.replace("?", "%s")}
+_INSERT_SQL = (
+    "INSERT INTO records (tenant, kind, id, doc, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+_DRIVER_INSERT = {"sqlite": _INSERT_SQL, "postgresql": _INSERT_SQL.replace("?", "%s")}
 _LIST = (
     select(records.c.doc)
     .where(and_(records.c.tenant == bindparam("tenant"), records.c.kind == bindparam("kind")))
@@ -185,10 +190,17 @@ class Transaction:
     def insert(self, tenant: str, kind: str, record_id: str, doc: dict) -> None:
         """Create a record; Conflict if (tenant, kind, id) exists."""
         self._touch(tenant, kind, record_id)
+        stamp = self._now()
+        cursor = self._conn.connection.dbapi_connection.cursor()
         try:
-            self._conn.execute(_INSERT, self._row(tenant, kind, record_id, doc))
-        except IntegrityError as exc:
+            cursor.execute(
+                _DRIVER_INSERT[self._conn.dialect.name],
+                (tenant, kind, record_id, _dumps(doc), stamp, stamp),
+            )
+        except self._conn.dialect.dbapi.IntegrityError as exc:
             raise Conflict(kind, record_id) from exc
+        finally:
+            cursor.close()
 
     def _row(self, tenant: str, kind: str, record_id: str, doc: dict) -> dict[str, Any]:
         stamp = self._now()
