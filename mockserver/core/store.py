@@ -129,8 +129,7 @@ _UPSERT_SQL = (
 )
 _DRIVER_UPSERT = {"sqlite": _UPSERT_SQL, "postgresql": _UPSERT_SQL.replace("?", "%s")}
 _INSERT_SQL = (
-    "INSERT INTO records (tenant, kind, id, doc, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO records (tenant, kind, id, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
 )
 _DRIVER_INSERT = {"sqlite": _INSERT_SQL, "postgresql": _INSERT_SQL.replace("?", "%s")}
 _LIST = (
