@@ -14,6 +14,7 @@ rules on real time; uploads are then discovered by HEAD requests instead of bein
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,6 +47,7 @@ class ObjectStorage:
         self.settings = settings
         self.bucket = settings.s3_bucket
         self.embedded = not settings.s3_endpoint
+        self._internal_token = secrets.token_urlsafe(24)
         self._moto = None
         self._client = None
         self._boot_error: BaseException | None = None
@@ -70,11 +72,19 @@ class ObjectStorage:
                     request_checksum_calculation="when_required",
                 ),
             )
+            if self.embedded:
+                # Every call of ours carries the token the embedded S3 requires.
+                self._client.meta.events.register("before-send.s3", self._mark_internal)
             self._ensure_bucket()
         except BaseException as exc:  # surfaced to the first caller instead of lost
             self._boot_error = exc
         finally:
             self._ready.set()
+
+    def _mark_internal(self, request: Any, **_: Any) -> None:
+        from mockserver.core.embedded_s3 import TOKEN_HEADER
+
+        request.headers[TOKEN_HEADER] = self._internal_token
 
     @property
     def client(self) -> Any:
@@ -86,10 +96,10 @@ class ObjectStorage:
         self.client  # noqa: B018 - waiting is the point
 
     def _start_moto(self) -> str:
-        from moto.server import ThreadedMotoServer
+        from mockserver.core.embedded_s3 import GuardedMotoServer
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto = GuardedMotoServer(self._internal_token)
         self._moto.start()
         host, port = self._moto.get_host_and_port()
         return f"http://{host}:{port}"
