@@ -32,8 +32,9 @@ def test_a_body_far_past_every_limit_is_refused_before_it_is_read(layer: str) ->
         assert requests.get(f"{server.base_url}/_mock/health", timeout=10).status_code == 200
 
 
-def test_slow_clients_do_not_lock_others_out() -> None:
-    with LiveServer(args=["--quiet"]) as server:
+@pytest.mark.parametrize("layer", ["waitress", "granian"])
+def test_slow_clients_do_not_lock_others_out(layer: str) -> None:
+    with LiveServer(args=["--http", layer, "--quiet"]) as server:
         host, port = server.base_url.rsplit("/", 1)[1].split(":")
         slow = []
         try:
@@ -49,8 +50,9 @@ def test_slow_clients_do_not_lock_others_out() -> None:
                 connection.close()
 
 
-def test_delays_hold_few_threads_and_only_on_served_routes() -> None:
-    with LiveServer(args=["--quiet"]) as server:
+@pytest.mark.parametrize("layer", ["waitress", "granian"])
+def test_delays_hold_few_threads_and_only_on_served_routes(layer: str) -> None:
+    with LiveServer(args=["--http", layer, "--quiet"]) as server:
         base = server.base_url
 
         def delayed(path: str) -> requests.Response:
