@@ -14,11 +14,16 @@ import time
 from typing import Any
 
 from flask import Flask, Request, Response, current_app, g, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    RequestEntityTooLarge,
+    RequestHeaderFieldsTooLarge,
+)
 from werkzeug.http import http_date
 
 from mockserver import __version__
-from mockserver.core import access_log, outcomes, scenarios
+from mockserver.core import access_log, framing_errors, outcomes, scenarios
 from mockserver.core.clock import utc_iso
 from mockserver.core.ids import ids
 from mockserver.core.journal import MAX_HEADERS, RAW
@@ -38,6 +43,11 @@ def install(app: Flask, provider_prefixes: dict[str, str]) -> None:
         # it (CR/LF, anything odd) gets a fresh id instead.
         given = request.environ.get("HTTP_X_REQUEST_ID", "")
         g.request_id = given if REQUEST_ID.fullmatch(given) else ids.request_id()
+        framing = request.environ.get(framing_errors.ENVIRON_KEY)
+        if framing is not None:
+            g.started = time.perf_counter()
+            g.provider = provider_for_path(request.path, provider_prefixes)
+            raise _framing_error(*framing)
         current_app.extensions["mockserver"].shared.sync()
         g.started = time.perf_counter()
         g.provider = provider_for_path(request.path, provider_prefixes)
@@ -60,6 +70,12 @@ def install(app: Flask, provider_prefixes: dict[str, str]) -> None:
         _journal(app, response, tenant)
         _log(app, response, tenant)
         return response
+
+
+def _framing_error(code: int, detail: str) -> HTTPException:
+    """The HTTP error the app answers for a request the HTTP layer could not take in."""
+    kinds = {413: RequestEntityTooLarge, 431: RequestHeaderFieldsTooLarge}
+    return kinds.get(code, BadRequest)(detail.strip() or None)
 
 
 def provider_for_path(path: str, provider_prefixes: dict[str, str]) -> str | None:

@@ -81,7 +81,8 @@ def s3_error_response(error: S3Error) -> Response:
 def s3_http_error(exc: HTTPException) -> Response:
     codes = {404: "NoSuchKey", 405: "MethodNotAllowed", 413: "EntityTooLarge"}
     code = codes.get(exc.code or 500, "InternalError")
-    return s3_error_response(S3Error(exc.code or 500, code, exc.description or code))
+    status = 400 if exc.code == 413 else exc.code or 500  # S3 answers EntityTooLarge as a 400
+    return s3_error_response(S3Error(status, code, exc.description or code))
 
 
 SPOOL_IN_MEMORY = 1024 * 1024

@@ -6,6 +6,8 @@ import logging
 import socket
 from typing import Any
 
+from mockserver.core import framing_errors
+
 # Connections waitress holds at once (its default, 100, let 98 slow clients lock everyone
 # out), and seconds a connection may sit without sending a byte before it is closed.
 CONNECTION_LIMIT = 1000
@@ -13,11 +15,12 @@ IDLE_SECONDS = 30
 
 
 def body_ceiling(settings: Any) -> int:
-    """The largest body waitress takes in (it spools bodies to disk before the app runs):
-    four times the app's largest limit (100 MiB by default, it was 256 MiB), so a body well
-    over a limit still reaches the app and gets the provider's own 413, while a far larger
-    one is refused by waitress on its Content-Length before a byte is spooled (a plain 413)."""
-    return 4 * max(settings.max_request_bytes, settings.max_upload_bytes)
+    """The largest body waitress takes in (it spools bodies to disk before the app runs): the
+    app's largest limit and a margin, so a body just over a limit reaches the app's own checks
+    (S3's EntityTooLarge names the sizes). A larger one is refused on its Content-Length
+    before a byte is spooled, and the app still answers it, in the provider's envelope
+    (framing_errors.py)."""
+    return max(settings.max_request_bytes, settings.max_upload_bytes) + 1024 * 1024
 
 
 def create(app: Any, threads: int, *, body_limit: int, **where: Any) -> Any:
@@ -29,7 +32,7 @@ def create(app: Any, threads: int, *, body_limit: int, **where: Any) -> Any:
     # under a load test that is thousands of lines a second on the user's console and about a
     # tenth of the server's time. Queueing is normal for a sandbox.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    return create_server(
+    server = create_server(
         app,
         threads=threads,
         ident="mockserver",
@@ -39,6 +42,8 @@ def create(app: Any, threads: int, *, body_limit: int, **where: Any) -> Any:
         channel_timeout=IDLE_SECONDS,
         **where,
     )
+    framing_errors.install(server)  # waitress's refusals answered by the app
+    return server
 
 
 def bind(addresses: list[tuple[str, int]]) -> list[socket.socket]:

@@ -15,6 +15,22 @@ import requests
 from tests.e2e.live import LiveServer
 
 
+def _read_answer(connection: socket.socket) -> bytes:
+    """One HTTP answer: its head, then as many body bytes as its Content-Length says."""
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        answer += connection.recv(4096)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":", 1)[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length:
+        body += connection.recv(4096)
+    return head + b"\r\n\r\n" + body
+
+
 @pytest.mark.parametrize("layer", ["waitress", "granian"])
 def test_a_body_far_past_every_limit_is_refused_before_it_is_read(layer: str) -> None:
     """waitress refuses it on its Content-Length; Granian streams the body to the app, which
@@ -27,9 +43,13 @@ def test_a_body_far_past_every_limit_is_refused_before_it_is_read(layer: str) ->
                 b"Authorization: Token token=accredible-demo-key\r\n"
                 b"Content-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{"
             )
-            answer = connection.recv(4096)
+            answer = _read_answer(connection)
         assert answer.startswith(b"HTTP/1.1 413"), answer[:80]
+        assert answer.rstrip().endswith(b"}")  # Accredible's own JSON envelope, on both layers
+        assert b'"errors"' in answer
         assert requests.get(f"{server.base_url}/_mock/health", timeout=10).status_code == 200
+        journal = requests.get(f"{server.base_url}/_mock/requests/count?status=413", timeout=10)
+        assert journal.json()["count"] == 1
 
 
 @pytest.mark.parametrize("layer", ["waitress", "granian"])
@@ -111,3 +131,27 @@ def test_large_form_fields_never_make_a_5xx(layer: str) -> None:
             requests.get(f"{server.base_url}/_mock/requests/count", timeout=10).json()["count"]
             == 4 * 2 * 2
         )
+
+
+@pytest.mark.parametrize("layer", ["waitress", "granian"])
+def test_a_malformed_chunked_body_is_the_providers_own_4xx(layer: str) -> None:
+    """waitress used to answer its own plain-text 400; now the app answers it (400 in the
+    provider's envelope). Granian hands the app the empty body it could read, so there the
+    provider's validation answers (4xx, same envelope)."""
+    with LiveServer(args=["--http", layer, "--quiet"]) as server:
+        host, port = server.base_url.rsplit("/", 1)[1].split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as connection:
+            connection.sendall(
+                b"POST /accredible/v1/credentials HTTP/1.1\r\nHost: x\r\n"
+                b"Authorization: Token token=accredible-demo-key\r\n"
+                b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+                b"Connection: close\r\n\r\nZZZ\r\n{}\r\n0\r\n\r\n"
+            )
+            answer = b""
+            while chunk := connection.recv(4096):
+                answer += chunk
+        status = int(answer.split(b" ", 2)[1])
+        assert 400 <= status < 500, answer[:200]
+        assert b'{"errors"' in answer, answer[-200:]
+        count = requests.get(f"{server.base_url}/_mock/requests/count?status=4xx", timeout=10)
+        assert count.json()["count"] == 1

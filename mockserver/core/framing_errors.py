@@ -1,0 +1,53 @@
+"""Requests waitress refuses before the app runs (a body past the limit, a malformed chunked
+body, headers too large), answered by the app: in the provider's own error envelope, in the
+journal and the access log, as under Granian, where the app refuses them itself.
+
+waitress answers these with a plain-text page of its own; its error task is replaced here by
+one that calls the app with `mockserver.framing_error` in the environ (and no body), and the
+pipeline turns that into the matching HTTP error (core/pipeline.py).
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from waitress.channel import HTTPChannel
+from waitress.task import ErrorTask, WSGITask
+
+ENVIRON_KEY = "mockserver.framing_error"
+
+
+class AppErrorTask(WSGITask):
+    """waitress's error, answered by the app when the request line was read."""
+
+    def execute(self) -> None:
+        request = self.request
+        if not getattr(request, "command", None) or not getattr(request, "path", None):
+            ErrorTask.execute(self)  # type: ignore[arg-type] # nothing to route: waitress's page
+            return
+        try:
+            super().execute()
+        finally:
+            self.set_close_on_finish()  # the connection's framing cannot be trusted now
+
+    def get_environment(self) -> dict[str, Any]:
+        environ = super().get_environment()
+        error = self.request.error
+        environ[ENVIRON_KEY] = (int(error.code), str(error.body or error.reason))
+        environ["wsgi.input"] = BytesIO(b"")
+        environ["CONTENT_LENGTH"] = "0"
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        return environ
+
+
+class AppErrorChannel(HTTPChannel):
+    error_task_class = AppErrorTask
+
+
+def install(server: Any) -> None:
+    """Make every listening socket of a waitress server (single or multi) use the channel."""
+    servers = [server, *getattr(server, "map", {}).values()]
+    for candidate in servers:
+        if hasattr(candidate, "channel_class"):
+            candidate.channel_class = AppErrorChannel
