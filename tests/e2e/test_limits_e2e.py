@@ -15,6 +15,19 @@ import requests
 from tests.e2e.live import LiveServer
 
 
+def _raw_accredible_post(server: LiveServer, rest: bytes) -> socket.socket:
+    """A connection that has sent an authorised Accredible create, its framing headers and
+    body as `rest` gives them (what no HTTP client library would send)."""
+    host, port = server.base_url.rsplit("/", 1)[1].split(":")
+    connection = socket.create_connection((host, int(port)), timeout=10)
+    connection.sendall(
+        b"POST /accredible/v1/credentials HTTP/1.1\r\nHost: x\r\n"
+        b"Authorization: Token token=accredible-demo-key\r\n"
+        b"Content-Type: application/json\r\n" + rest
+    )
+    return connection
+
+
 def _read_answer(connection: socket.socket) -> bytes:
     """One HTTP answer: its head, then as many body bytes as its Content-Length says."""
     answer = b""
@@ -36,14 +49,8 @@ def test_a_body_far_past_every_limit_is_refused_before_it_is_read(layer: str) ->
     """waitress refuses it on its Content-Length; Granian streams the body to the app, which
     refuses it on the same header (nothing is buffered: measured, RSS unchanged)."""
     with LiveServer(args=["--http", layer, "--quiet"]) as server:
-        host, port = server.base_url.rsplit("/", 1)[1].split(":")
-        with socket.create_connection((host, int(port)), timeout=10) as connection:
-            connection.sendall(
-                b"POST /accredible/v1/credentials HTTP/1.1\r\nHost: x\r\n"
-                b"Authorization: Token token=accredible-demo-key\r\n"
-                b"Content-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{"
-            )
-            answer = _read_answer(connection)
+        with _raw_accredible_post(server, b"Content-Length: 1000000000\r\n\r\n{") as sent:
+            answer = _read_answer(sent)
         assert answer.startswith(b"HTTP/1.1 413"), answer[:80]
         assert answer.rstrip().endswith(b"}")  # Accredible's own JSON envelope, on both layers
         assert b'"errors"' in answer
@@ -139,16 +146,10 @@ def test_a_malformed_chunked_body_is_the_providers_own_4xx(layer: str) -> None:
     provider's envelope). Granian hands the app the empty body it could read, so there the
     provider's validation answers (4xx, same envelope)."""
     with LiveServer(args=["--http", layer, "--quiet"]) as server:
-        host, port = server.base_url.rsplit("/", 1)[1].split(":")
-        with socket.create_connection((host, int(port)), timeout=10) as connection:
-            connection.sendall(
-                b"POST /accredible/v1/credentials HTTP/1.1\r\nHost: x\r\n"
-                b"Authorization: Token token=accredible-demo-key\r\n"
-                b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
-                b"Connection: close\r\n\r\nZZZ\r\n{}\r\n0\r\n\r\n"
-            )
+        chunked = b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nZZZ\r\n{}\r\n0\r\n\r\n"
+        with _raw_accredible_post(server, chunked) as sent:
             answer = b""
-            while chunk := connection.recv(4096):
+            while chunk := sent.recv(4096):
                 answer += chunk
         status = int(answer.split(b" ", 2)[1])
         assert 400 <= status < 500, answer[:200]
