@@ -39,6 +39,8 @@ def check_fixtures(folder: str | Path) -> int:
 
 
 def _tenant_count(section: dict) -> int:
+    """Entries of a fixture file's top-level lists: each provider's file has one, its
+    accounts (institutions, partners)."""
     return (
         sum(len(value) for value in section.values() if isinstance(value, list)) if section else 0
     )

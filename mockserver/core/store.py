@@ -137,7 +137,6 @@ _LIST = (
     .where(and_(records.c.tenant == bindparam("tenant"), records.c.kind == bindparam("kind")))
     .order_by(records.c.created_at, records.c.id)
 )
-_INSERT = insert(records)
 _DELETE = delete(records).where(_RECORD_KEY)
 _DELETE_KEYS_OF = delete(unique_keys).where(
     and_(
@@ -188,18 +187,10 @@ class Transaction:
 
     def insert(self, tenant: str, kind: str, record_id: str, doc: dict) -> None:
         """Create a record; Conflict if (tenant, kind, id) exists."""
-        self._touch(tenant, kind, record_id)
-        stamp = self._now()
-        cursor = self._conn.connection.dbapi_connection.cursor()
         try:
-            cursor.execute(
-                _DRIVER_INSERT[self._conn.dialect.name],
-                (tenant, kind, record_id, _dumps(doc), stamp, stamp),
-            )
+            self._write(_DRIVER_INSERT, tenant, kind, record_id, doc)
         except self._conn.dialect.dbapi.IntegrityError as exc:
             raise Conflict(kind, record_id) from exc
-        finally:
-            cursor.close()
 
     def _row(self, tenant: str, kind: str, record_id: str, doc: dict) -> dict[str, Any]:
         stamp = self._now()
@@ -214,14 +205,18 @@ class Transaction:
 
     def put(self, tenant: str, kind: str, record_id: str, doc: dict) -> None:
         """Create or replace a record (a replaced record keeps its created_at)."""
+        self._write(_DRIVER_UPSERT, tenant, kind, record_id, doc)
+
+    def _write(
+        self, statements: dict[str, str], tenant: str, kind: str, record_id: str, doc: dict
+    ) -> None:
+        """One record written by one statement at the driver (no SQLAlchemy compile step)."""
         self._touch(tenant, kind, record_id)
         stamp = self._now()
         cursor = self._conn.connection.dbapi_connection.cursor()
         try:
-            cursor.execute(
-                _DRIVER_UPSERT[self._conn.dialect.name],
-                (tenant, kind, record_id, _dumps(doc), stamp, stamp),
-            )
+            sql = statements[self._conn.dialect.name]
+            cursor.execute(sql, (tenant, kind, record_id, _dumps(doc), stamp, stamp))
         finally:
             cursor.close()
 
