@@ -56,7 +56,9 @@ def install(app: Flask, provider_prefixes: dict[str, str]) -> None:
 
     @app.after_request
     def _stamp(response: Response) -> Response:
-        response.headers["X-Request-Id"] = g.get("request_id", "")
+        if not g.get("request_id"):  # answered before _start ran (the control-plane guard)
+            g.request_id = ids.request_id()
+        response.headers["X-Request-Id"] = g.request_id
         provider = g.get("provider")
         response.headers[MOCK_HEADER] = f"mockserver/{__version__}" + (
             f"; provider={provider}" if provider else ""
@@ -74,8 +76,11 @@ def install(app: Flask, provider_prefixes: dict[str, str]) -> None:
 
 def _framing_error(code: int, detail: str) -> HTTPException:
     """The HTTP error the app answers for a request the HTTP layer could not take in."""
-    kinds = {413: RequestEntityTooLarge, 431: RequestHeaderFieldsTooLarge}
-    return kinds.get(code, BadRequest)(detail.strip() or None)
+    if code == 413:  # waitress's wording names its own ceiling, not the limit that applies
+        return RequestEntityTooLarge()
+    if code == 431:
+        return RequestHeaderFieldsTooLarge()
+    return BadRequest(detail.strip() or None)
 
 
 def provider_for_path(path: str, provider_prefixes: dict[str, str]) -> str | None:

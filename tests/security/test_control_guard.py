@@ -201,3 +201,9 @@ def test_the_container_health_check_passes_the_control_token(monkeypatch) -> Non
         port = server.base_url.rsplit(":", 1)[1]
         assert not healthy(port)
         assert healthy(port, "tok")
+
+
+def test_a_refused_control_request_still_has_a_request_id(client) -> None:
+    refused = client.post("/_mock/reset", headers={"Origin": EVIL})
+    assert refused.status_code == 403
+    assert re.fullmatch(r"[0-9a-f]{32}", refused.headers["X-Request-Id"])
