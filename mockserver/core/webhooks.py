@@ -12,16 +12,19 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
 import urllib3
+from urllib3.util import parse_url
 
 from mockserver.core import access_log
 from mockserver.core.clock import Clock, utc_iso
 from mockserver.core.ids import ids
+from mockserver.core.outbound_http import post_for_status
 from mockserver.core.store import Store
 
 DELIVERY_HEADER = "X-Mockserver-Delivery"
@@ -29,7 +32,24 @@ DELIVERY_HEADER = "X-Mockserver-Delivery"
 KIND = "webhook_delivery"
 # Delay before each retry, in seconds on the server clock; after the last, the delivery fails.
 RETRY_DELAYS = (5, 30, 120, 600, 3600)
+# Each read waits at most ATTEMPT_TIMEOUT; the whole attempt (connect, TLS, send, status line)
+# at most ATTEMPT_DEADLINE, so a receiver that drips its headers cannot keep a thread.
 ATTEMPT_TIMEOUT = 5.0
+ATTEMPT_DEADLINE = 10.0
+# Attempts under way at once, in all and per receiver (scheme, host and port): a slow receiver
+# holds at most PER_RECEIVER threads, so other receivers' deliveries keep flowing.
+POOL_SIZE = 32
+PER_RECEIVER = 2
+
+
+def receiver_of(url: str) -> str:
+    """The receiver a URL names, as the per-receiver cap counts it: scheme, host and port."""
+    try:
+        parts = parse_url(url)
+    except urllib3.exceptions.LocationParseError:
+        return url
+    return f"{parts.scheme}://{parts.host}:{parts.port or ''}"
+
 
 Signer = Callable[[str, bytes, int], dict[str, str]]
 """(secret, raw body, unix timestamp) -> headers that carry the signature."""
@@ -46,8 +66,8 @@ class WebhookDispatcher:
         self._run_lock = threading.Lock()  # one pass at a time picks what is due
         # Attempts under way; a delivery is never attempted twice at once.
         self._in_flight: dict[tuple[str, str], Future[None]] = {}
-        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="webhook")
-        self._http = urllib3.PoolManager(retries=False, timeout=ATTEMPT_TIMEOUT)
+        self._busy_receivers: Counter[str] = Counter()
+        self._pool = ThreadPoolExecutor(max_workers=POOL_SIZE, thread_name_prefix="webhook")
         # Counts resets: an attempt that was under way when the sandbox was reset must not
         # write its delivery back into the emptied store (one test's webhooks would reach the
         # next test).
@@ -113,23 +133,41 @@ class WebhookDispatcher:
     def run_due(self, wait: bool = True) -> int:
         """Start an attempt for every delivery that is due now; how many were started.
 
-        Attempts run on a small pool, so a receiver that hangs until the timeout delays only
-        its own deliveries, never the scheduler's other work. `wait` (the control plane,
-        tests) returns once the attempts started here have finished.
+        Attempts run on a pool with a cap per receiver, so a receiver that hangs until the
+        deadline delays only its own deliveries, never other receivers' or the scheduler's
+        other work. `wait` (the control plane, tests) returns once every delivery due now has
+        been attempted, including those the per-receiver cap held back for a later pass.
         """
         with self._run_lock:
-            started = self._start_due()
-        if wait:
+            started, held_back = self._start_due()
+        total = len(started)
+        while wait:
             with self._lock:
                 running = list(self._in_flight.values())
             for future in running + started:
                 future.result()
-        return len(started)
+            if not held_back:
+                break
+            # Only what the cap held back: a retry that fell due meanwhile waits its turn.
+            with self._run_lock:
+                started, held_back = self._start_due(only=held_back)
+            if not started:
+                break
+            total += len(started)
+        return total
 
-    def _start_due(self) -> list[Future[None]]:
+    def _start_due(
+        self, only: set[tuple[str, str]] | None = None
+    ) -> tuple[list[Future[None]], set[tuple[str, str]]]:
+        """Start what is due (within `only`, when given); the futures and what the cap held."""
         with self._lock:
-            keys = [key for key in self._pending if key not in self._in_flight]
+            keys = [
+                key
+                for key in self._pending
+                if key not in self._in_flight and (only is None or key in only)
+            ]
         futures = []
+        held_back: set[tuple[str, str]] = set()
         for tenant, delivery_id in keys:
             record = self.store.get(tenant, KIND, delivery_id)
             if record is None or record["status"] not in ("pending", "retrying"):
@@ -138,18 +176,27 @@ class WebhookDispatcher:
                 continue
             if record["next_attempt_at"] > self.clock.timestamp():
                 continue
+            receiver = receiver_of(record["url"])
             with self._lock:
-                future = self._pool.submit(self._attempt_in_flight, record)
+                if self._busy_receivers[receiver] >= PER_RECEIVER:
+                    held_back.add((tenant, delivery_id))  # a later pass attempts it
+                    continue
+                self._busy_receivers[receiver] += 1
+                future = self._pool.submit(self._attempt_in_flight, record, receiver)
                 self._in_flight[(tenant, delivery_id)] = future
             futures.append(future)
-        return futures
+        return futures, held_back
 
-    def _attempt_in_flight(self, record: dict[str, Any]) -> None:
+    def _attempt_in_flight(self, record: dict[str, Any], receiver: str) -> None:
         try:
             self._attempt(record)
         finally:
             with self._lock:
                 self._in_flight.pop((record["tenant"], record["id"]), None)
+                self._busy_receivers[receiver] -= 1
+                if self._busy_receivers[receiver] <= 0:
+                    del self._busy_receivers[receiver]
+            self._wake_scheduler()  # deliveries held back for this receiver may go now
 
     def _attempt(self, record: dict[str, Any]) -> None:
         generation = self._generation
@@ -167,15 +214,17 @@ class WebhookDispatcher:
         started = time.perf_counter()
         attempt: dict[str, Any] = {"number": len(record["attempts"]) + 1, "at": utc_iso(now)}
         try:
-            # Only the status line matters: the body is never read (a receiver that drips
-            # its answer byte by byte cannot hold a delivery thread past the timeout), and
-            # the connection is closed rather than drained.
-            response = self._http.request(
-                "POST", record["url"], body=body, headers=headers, preload_content=False
+            # Only the status line matters, and it must come within the deadline: a receiver
+            # that drips its headers or body cannot hold a delivery thread.
+            status = post_for_status(
+                record["url"],
+                body,
+                headers,
+                read_timeout=ATTEMPT_TIMEOUT,
+                deadline=ATTEMPT_DEADLINE,
             )
-            response.close()
-            attempt["status_code"] = response.status
-            ok = 200 <= response.status < 300
+            attempt["status_code"] = status
+            ok = 200 <= status < 300
         except urllib3.exceptions.HTTPError as exc:
             attempt["error"] = type(exc).__name__
             ok = False
