@@ -14,6 +14,7 @@ from mockserver.control.fault_routes import fault_blueprint
 from mockserver.control.journal_routes import journal_blueprint
 from mockserver.control.routes import control_blueprint
 from mockserver.core import pipeline
+from mockserver.core.body_limits import SandboxRequest
 from mockserver.core.errors import ApiError, ValidationFailed
 from mockserver.core.http import mock_error
 from mockserver.core.runtime import Runtime
@@ -29,6 +30,7 @@ class SandboxFlask(Flask):
     """Flask with JSON parsed strictly (no NaN, no lone surrogates: core/strict_json.py)."""
 
     json_provider_class = StrictJSONProvider
+    request_class = SandboxRequest  # body limits that hold for chunked bodies too
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:

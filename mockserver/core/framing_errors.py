@@ -34,10 +34,17 @@ class AppErrorTask(WSGITask):
     def get_environment(self) -> dict[str, Any]:
         environ = super().get_environment()
         error = self.request.error
-        environ[ENVIRON_KEY] = (int(error.code), str(error.body or error.reason))
         environ["wsgi.input"] = BytesIO(b"")
-        environ["CONTENT_LENGTH"] = "0"
         environ.pop("HTTP_TRANSFER_ENCODING", None)
+        declared = int(getattr(self.request, "content_length", 0) or 0)
+        if int(error.code) == 413 and declared > 0:
+            # A body refused on its Content-Length goes to the route as it is, unread: the
+            # route authenticates first (401/403 whatever the size, as under Granian) and the
+            # body limit answers 413 when the route reads the body (core/body_limits.py).
+            environ["CONTENT_LENGTH"] = str(declared)
+            return environ
+        environ[ENVIRON_KEY] = (int(error.code), str(error.body or error.reason))
+        environ["CONTENT_LENGTH"] = "0"
         return environ
 
 

@@ -208,7 +208,12 @@ def _request_body(req: Request, limit: int) -> dict[str, Any]:
         }
     if (req.content_length or 0) > READ_LIMIT:
         return {"body": None, "body_size": req.content_length}
-    data = req.get_data(cache=True)
+    try:
+        data = req.get_data(cache=True)
+    except HTTPException:
+        # The body broke its limit while the view read it (a chunked body has no length to
+        # refuse it by); reading it again would raise again, after the answer was made.
+        return {"body": None, "body_size": req.content_length}
     return {
         "body": data[: limit + 1],  # one byte past the limit says it was cut
         "body_type": req.content_type or "",

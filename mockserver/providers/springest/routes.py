@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, request
 
+from mockserver.core.body_limits import allow_upload_body
 from mockserver.core.errors import ValidationFailed
 from mockserver.providers.springest import errors, presenters
 from mockserver.providers.springest.accounts import CERTIFICATES, CERTIFICATIONS, Caller
@@ -16,7 +17,6 @@ from mockserver.providers.springest.models import SpringestModel
 from mockserver.providers.springest.schemas import REQUIRED, load_form
 
 SUFFIXES = ("", ".xml", ".json")
-MULTIPART_LIMIT = MAX_FILE_BYTES + 1024 * 1024
 TEXT_FILE = "cannot be decoded: send the file itself as a file part, base64 is not allowed"
 
 
@@ -46,7 +46,7 @@ def post_certificate() -> Response:
     caller = _caller(CERTIFICATES)
     if request.mimetype != "multipart/form-data":
         raise errors.bad_request("Bad Request: send the certificate as multipart/form-data")
-    request.max_content_length = MULTIPART_LIMIT
+    allow_upload_body()
     form = {k: v for k, v in request.form.items() if isinstance(k, str)}
     upload = request.files.get("file")
     problems: dict[str, list[str]] = {}

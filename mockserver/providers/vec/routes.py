@@ -10,6 +10,7 @@ from werkzeug.datastructures import FileStorage
 
 from mockserver.core import strict_json
 from mockserver.core.auth import bearer_token
+from mockserver.core.body_limits import allow_upload_body
 from mockserver.core.http import provider_base, public_base
 from mockserver.core.routing import segment_except
 from mockserver.providers.vec import presenters
@@ -21,7 +22,6 @@ from mockserver.providers.vec.schemas import MAX_FILE_KILOBYTES
 
 PREFIX = "/vec"
 LINK_SECONDS = 3600
-MULTIPART_LIMIT = (MAX_FILE_KILOBYTES + 1024) * 1024
 
 
 def _model() -> VecModel:
@@ -41,7 +41,7 @@ def _link(key: str) -> str:
 
 def _multipart() -> tuple[dict[str, str], dict[str, FileStorage]]:
     """Form fields and files; uploads may be up to 20 MB, above the API's JSON body limit."""
-    request.max_content_length = MULTIPART_LIMIT
+    allow_upload_body()
     form = {k: v for k, v in request.form.items() if isinstance(k, str)}
     files = {k: v for k, v in request.files.items() if isinstance(k, str)}
     return form, files
