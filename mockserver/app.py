@@ -16,6 +16,7 @@ from mockserver.control.routes import control_blueprint
 from mockserver.core import pipeline
 from mockserver.core.body_limits import SandboxRequest
 from mockserver.core.errors import ApiError, ValidationFailed
+from mockserver.core.frameworks.paths import FrameworkPaths
 from mockserver.core.http import mock_error
 from mockserver.core.runtime import Runtime
 from mockserver.core.s3_routes import s3_blueprint, s3_http_error
@@ -58,6 +59,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(dashboard_blueprint(), url_prefix="/_mock")
     app.register_blueprint(contract_blueprint(), url_prefix="/_mock")
     app.register_blueprint(s3_blueprint(), url_prefix=S3_PREFIX)
+    frameworks = {provider.prefix: provider.framework for provider in runtime.providers.values()}
+    app.wsgi_app = FrameworkPaths(app.wsgi_app, frameworks)  # type: ignore[method-assign]
 
     def _render(error: ApiError | ValidationFailed | HTTPException) -> Response:
         provider = runtime.providers.get(g.get("provider") or "")

@@ -25,6 +25,7 @@ from werkzeug.http import http_date
 from mockserver import __version__
 from mockserver.core import access_log, framing_errors, outcomes, scenarios
 from mockserver.core.clock import utc_iso
+from mockserver.core.frameworks.paths import ORIGINAL_PATH
 from mockserver.core.ids import ids
 from mockserver.core.journal import MAX_HEADERS, RAW
 from mockserver.core.storage import S3_PREFIX
@@ -121,7 +122,7 @@ def _journal(app: Flask, response: Response, tenant: str | None) -> None:
     (see `journal.finish`), so a request pays for copying, not for formatting."""
     req = request._get_current_object()  # type: ignore[attr-defined] # one proxy lookup
     here = g._get_current_object()  # type: ignore[attr-defined]
-    path = req.path
+    path = req.environ.get(ORIGINAL_PATH) or req.path  # as the client sent it
     unmatched = req.url_rule is None
     control = path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
     if control and not unmatched:

@@ -16,6 +16,7 @@ from marshmallow import Schema
 from werkzeug.exceptions import HTTPException
 
 from mockserver.core.errors import ApiError, ValidationFailed
+from mockserver.core.frameworks.base import PLAIN, Framework
 from mockserver.core.scenarios import Scenario
 
 if TYPE_CHECKING:
@@ -42,6 +43,9 @@ class Provider:
     model: Any = None
     # The shape of the provider's fixture file (core/fixture_files.py); unknown keys refused.
     fixture_schema: type[Schema] | None = None
+    # The web framework the real service runs on: its path rules apply before routing and
+    # its parameter rules in the views (core/frameworks).
+    framework: Framework = PLAIN
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime

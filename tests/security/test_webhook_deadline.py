@@ -23,19 +23,20 @@ from tests.receiver import webhook_receiver
 def slow_server(answer: bytes, seconds_per_byte: float) -> Iterator[tuple[int, list[int]]]:
     """Accepts connections and drips `answer` one byte at a time, forever (then keeps silent).
 
-    Yields the port and a list that counts connections still open, so a test can see the
-    sandbox let go of them."""
+    Yields the port and `[open now, most open at once]`, so a test can see how many
+    connections the sandbox held."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(32)
     server.settimeout(0.2)
     stop = threading.Event()
-    open_connections = [0]
+    open_connections = [0, 0]
     lock = threading.Lock()
 
     def drip(conn: socket.socket) -> None:
         with lock:
             open_connections[0] += 1
+            open_connections[1] = max(open_connections)
         try:
             with conn:
                 conn.settimeout(seconds_per_byte)
@@ -128,7 +129,7 @@ def test_one_slow_receiver_does_not_hold_back_another_receivers_deliveries() -> 
                     break
                 time.sleep(0.1)
             assert len(healthy.received) == 1
-            assert open_connections[0] == PER_RECEIVER
+            assert 1 <= open_connections[1] <= PER_RECEIVER  # never more at once
             statuses = [d["status"] for d in dispatcher.deliveries()]
             assert statuses.count("pending") == 40  # none attempted twice, none lost
     finally:

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import request
 
+from mockserver.core.frameworks.rails import RAILS_WITH_FORMAT
 from mockserver.core.provider import Provider, credentials_by_tenant
 from mockserver.core.runtime import Runtime
 from mockserver.providers.accredible import errors
@@ -20,6 +21,7 @@ from mockserver.providers.accredible.scenarios import SCENARIOS
 
 class Accredible(Provider):
     name = "accredible"
+    framework = RAILS_WITH_FORMAT
     title = "Accredible"
     order = 30
     build_blueprint = staticmethod(build_blueprint)

@@ -4,27 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.core.errors import ApiError
-from mockserver.core.text import ascii_digits
+from mockserver.core.frameworks.rails import to_i
 from mockserver.providers.accredible.presenters import page_meta
 
 
 def positive_int(source: dict[str, Any], name: str, default: int) -> int:
-    """A page number or size from a query string or JSON body; 400 when it is not one.
-
-    Rails would quietly read "abc" as 0; the mock says so instead (FIDELITY.md)."""
+    """A page number or size as Rails reads it: `to_i` on whatever was sent (query text or a
+    JSON value), so `"5"` is 5 and an SDK's unfilled `"{page_size}"` is 0; anything below 1
+    means the default (FIDELITY.md, "Parameters")."""
     raw = source.get(name)
     if raw is None or raw == "":
         return default
-    if isinstance(raw, bool):
-        raise ApiError(400, "bad_request", f"{name} must be a positive integer")
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    if isinstance(raw, str) and ascii_digits(raw.strip()) and len(raw.strip()) < 10:
-        raw = int(raw.strip())
-    if not isinstance(raw, int) or raw < 1 or raw > 10**9:
-        raise ApiError(400, "bad_request", f"{name} must be a positive integer")
-    return raw
+    number = to_i(raw)
+    return number if number >= 1 else default
 
 
 def paginate(

@@ -395,7 +395,7 @@ class SsoLinkSchema(Base):
 
 
 class Paged(Base):
-    """Page fields every v1 search takes (checked as numbers by `paging.positive_int`)."""
+    """Page fields every v1 search takes (read with Rails' to_i by `paging.positive_int`)."""
 
     page_size = Scalar(allow_none=True)
     page = Scalar(allow_none=True)
@@ -471,12 +471,7 @@ def search_filters(schema: type[Schema], data: Any) -> dict[str, Any]:
     except ValidationFailed as failed:
         failed.status = 400
         raise
-    for name in ("page", "page_size"):
-        # A query string can only carry digits as text; a JSON body has numbers, and the
-        # document types these as integers (FIDELITY.md, "Paging").
-        if isinstance(data.get(name), str):
-            raise ApiError(400, "bad_request", f"{name} must be a positive integer")
-    return data
+    return data  # page and page_size are read with Rails' to_i (paging.positive_int)
 
 
 _SCHEMAS: dict[type[Schema], Schema] = {}

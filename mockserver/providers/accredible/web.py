@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, current_app, jsonify, request
 
 from mockserver.core.errors import ApiError
+from mockserver.core.frameworks import rails
 from mockserver.core.http import json_object_body, provider_base
 from mockserver.core.ratelimit import RateLimiter
 from mockserver.providers.accredible import errors, presenters
@@ -68,12 +69,12 @@ def body() -> dict[str, Any]:
 
 
 def params() -> dict[str, Any]:
-    """Query parameters, overlaid on a JSON body when a GET sends one (the docs' all_groups
-    example does)."""
+    """Query parameters over a JSON body when a GET sends one (the docs' all_groups example
+    does), merged and parsed as Rails does (core/frameworks/rails.py)."""
     merged: dict[str, Any] = {}
     if request.get_data(cache=True) and (request.mimetype or "").endswith("json"):
         merged.update(json_object_body())
-    merged.update(request.args.to_dict())
+    merged.update(rails.query_params())
     return merged
 
 

@@ -8,6 +8,7 @@ from flask import request
 
 from mockserver.core.auth import basic_credentials, bearer_token
 from mockserver.core.errors import ApiError
+from mockserver.core.frameworks.rails import RAILS
 from mockserver.core.provider import Provider
 from mockserver.core.runtime import Runtime
 from mockserver.providers.seekpass import errors
@@ -20,6 +21,7 @@ from mockserver.providers.seekpass.scenarios import SCENARIOS
 
 class SeekPass(Provider):
     name = "seekpass"
+    framework = RAILS
     title = "SEEK Pass"
     order = 10
     build_blueprint = staticmethod(build_blueprint)

@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError
 
 from mockserver.core.auth import basic_credentials, bearer_token
 from mockserver.core.errors import ApiError, ValidationFailed, flatten_marshmallow
+from mockserver.core.frameworks import rails
 from mockserver.core.http import json_object_body, provider_base, public_base
 from mockserver.core.routing import segment_except
 from mockserver.providers.seekpass.models import SeekPassModel
@@ -67,7 +68,7 @@ def _submit(caller: Caller, new: NewSubmission) -> tuple[Response, int]:
 
 
 def _token_params() -> dict[str, Any]:
-    """Token parameters from a form body (the documented way) or a JSON body."""
+    """Token parameters from a form body (the documented way), a JSON body or the query."""
     if request.is_json:
         data = json_object_body()
         return {key: value if isinstance(value, str) else None for key, value in data.items()}
@@ -75,7 +76,9 @@ def _token_params() -> dict[str, Any]:
         raise ApiError(
             400, "invalid_request", "The token request must be application/x-www-form-urlencoded"
         )
-    return request.form.to_dict()
+    # Rails' params: the form's fields with the query string's over them, a repeated name's
+    # last value (Doorkeeper reads the token request from `params`).
+    return {key: value for key, value in rails.params().items() if isinstance(value, str)}
 
 
 def _add_v2_single(kind: str) -> Callable[[], tuple[Response, int]]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from werkzeug.exceptions import HTTPException
 
+from mockserver.core.frameworks.rails import RAILS
 from mockserver.core.provider import Provider, credentials_by_tenant
 from mockserver.core.runtime import Runtime
 from mockserver.providers.springest import errors
+from mockserver.providers.springest.accounts import api_key
 from mockserver.providers.springest.control import build_control_blueprint
 from mockserver.providers.springest.fixtures import SpringestFixtures
 from mockserver.providers.springest.models import SpringestModel
@@ -18,6 +20,7 @@ from mockserver.providers.springest.scenarios import SCENARIOS
 
 class Springest(Provider):
     name = "springest"
+    framework = RAILS
     title = "Springest"
     order = 40
     build_blueprint = staticmethod(build_blueprint)
@@ -32,7 +35,10 @@ class Springest(Provider):
         self.model = SpringestModel(runtime.store, runtime.clock, runtime.storage, runtime.limiter)
 
     def request_tenant(self) -> str | None:
-        found = self.model.accounts.keys.get(request.args.get("api_key", ""))
+        try:
+            found = self.model.accounts.keys.get(api_key())
+        except HTTPException:  # a body too large or malformed to look in
+            return None
         return found[0] if found else None
 
     def dashboard_panel(self) -> list[dict[str, Any]]:

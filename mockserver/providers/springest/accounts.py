@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import request
-
+from mockserver.core.frameworks import rails
 from mockserver.providers.springest import errors
 
 CERTIFICATES = "certificates"
@@ -75,10 +74,17 @@ class Accounts:
         self.keys = keys
 
     def authenticate(self) -> Caller:
-        """The `api_key` query parameter, on every request (401 when missing or unknown)."""
-        key = request.args.get("api_key", "")
+        """The `api_key` parameter on every request, wherever Rails' params would find it (the
+        query string, else the body); 401 when missing or unknown."""
+        key = api_key()
         found = self.keys.get(key)
         if found is None:
             raise errors.unauthorized()
         tenant, kind, allowed = found
         return Caller(self.partners[tenant], key, kind, allowed)
+
+
+def api_key() -> str:
+    """The request's `api_key` as Rails' params give it: the query string's, else the body's."""
+    found = rails.param("api_key")
+    return found if isinstance(found, str) else ""

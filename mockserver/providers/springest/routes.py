@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, Response, current_app, request
+from werkzeug.datastructures import FileStorage
 
 from mockserver.core.body_limits import allow_upload_body
 from mockserver.core.errors import ValidationFailed
+from mockserver.core.frameworks import rails
 from mockserver.providers.springest import errors, presenters
 from mockserver.providers.springest.accounts import CERTIFICATES, CERTIFICATIONS, Caller
 from mockserver.providers.springest.certificates import MAX_FILE_BYTES
@@ -38,17 +41,17 @@ def _caller(kind: str) -> Caller:
 def list_certificates() -> Response:
     caller = _caller(CERTIFICATES)
     service = model().certificates
-    found = service.visible(caller, request.args.to_dict())
+    found = service.visible(caller, _flat(rails.params()))
     return respond("certificates", [presenters.certificate(d, service.status_of(d)) for d in found])
 
 
 def post_certificate() -> Response:
+    allow_upload_body()  # before the key is looked for: it may be in the body with the file
     caller = _caller(CERTIFICATES)
     if request.mimetype != "multipart/form-data":
         raise errors.bad_request("Bad Request: send the certificate as multipart/form-data")
-    allow_upload_body()
-    form = {k: v for k, v in request.form.items() if isinstance(k, str)}
-    upload = request.files.get("file")
+    form = _certificate_fields()
+    upload = _last_file("file")
     problems: dict[str, list[str]] = {}
     data: dict = {}
     try:
@@ -64,6 +67,32 @@ def post_certificate() -> Response:
     service = model().certificates
     doc = service.post(caller, data, upload.filename or "certificate", content)
     return respond("certificate", presenters.certificate(doc, service.status_of(doc)))
+
+
+def _flat(params: dict[str, Any]) -> dict[str, str]:
+    """Parameters that are plain text (a nested or repeated-array one is not a field here)."""
+    return {key: value for key, value in params.items() if isinstance(value, str)}
+
+
+def _certificate_fields() -> dict[str, str]:
+    """The certificate's fields as a Rails controller finds them: in the body or the query
+    string (merged, the query's over the body's, a repeated name's last value), at the top
+    level or nested as `certificate[...]` (a form builder's naming)."""
+    params = rails.params()
+    nested = params.get("certificate")
+    fields = _flat(nested) if isinstance(nested, dict) else {}
+    fields.update(_flat(params))
+    fields.pop("api_key", None)
+    return fields
+
+
+def _last_file(name: str) -> FileStorage | None:
+    """The file part called `name` (or `certificate[name]`); the last one, as Rack keeps."""
+    for candidate in (name, f"certificate[{name}]"):
+        found = request.files.getlist(candidate)
+        if found:
+            return found[-1]
+    return None
 
 
 def list_certifications() -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.core.auth import bearer_token
+from mockserver.core.frameworks.laravel import LARAVEL
 from mockserver.core.provider import Provider, credentials_by_tenant
 from mockserver.core.runtime import Runtime
 from mockserver.providers.vec import errors
@@ -17,6 +18,7 @@ from mockserver.providers.vec.scenarios import SCENARIOS
 
 class Vec(Provider):
     name = "vec"
+    framework = LARAVEL
     title = "VEC"
     order = 20
     build_blueprint = staticmethod(build_blueprint)

@@ -11,6 +11,7 @@ from werkzeug.datastructures import FileStorage
 from mockserver.core import strict_json
 from mockserver.core.auth import bearer_token
 from mockserver.core.body_limits import allow_upload_body
+from mockserver.core.frameworks import laravel
 from mockserver.core.http import provider_base, public_base
 from mockserver.core.routing import segment_except
 from mockserver.providers.vec import presenters
@@ -42,9 +43,16 @@ def _link(key: str) -> str:
 def _multipart() -> tuple[dict[str, str], dict[str, FileStorage]]:
     """Form fields and files; uploads may be up to 20 MB, above the API's JSON body limit."""
     allow_upload_body()
-    form = {k: v for k, v in request.form.items() if isinstance(k, str)}
-    files = {k: v for k, v in request.files.items() if isinstance(k, str)}
+    form = _fields()
+    # A repeated file part: the last one, as PHP keeps for a plain name.
+    files = {k: request.files.getlist(k)[-1] for k in request.files if isinstance(k, str)}
     return form, files
+
+
+def _fields() -> dict[str, str]:
+    """Plain-text input fields as Laravel's `$request->input()` gives them: the body's over
+    the query string's, a repeated name's last value (core/frameworks/laravel.py)."""
+    return {key: value for key, value in laravel.input().items() if isinstance(value, str)}
 
 
 def _file(files: dict[str, FileStorage], name: str) -> tuple[str | None, bytes | None]:
@@ -106,7 +114,7 @@ def build_blueprint() -> Blueprint:
     @blueprint.get("/business/certificate-vault")
     def list_vault() -> Response:
         caller = _caller("certificate-vault:list")
-        records, params = _model().vault.list(caller, request.args.to_dict())
+        records, params = _model().vault.list(caller, _fields())
         items = [presenters.vault_item(record) for record in records]
         return jsonify(_page(items, params, "/business/certificate-vault"))
 
@@ -136,7 +144,7 @@ def build_blueprint() -> Blueprint:
     @blueprint.get("/business/certificate-templates")
     def list_templates() -> Response:
         caller = _caller("templates:view")
-        entries, params = _model().batches.templates(caller, request.args.to_dict())
+        entries, params = _model().batches.templates(caller, _fields())
         items = [presenters.template(entry, caller.institution) for entry in entries]
         return jsonify(_page(items, params, "/business/certificate-templates"))
 
@@ -153,7 +161,7 @@ def build_blueprint() -> Blueprint:
     def list_batches() -> Response:
         caller = _caller("batches:view")
         batches = _model().batches
-        found, params = batches.list(caller, request.args.to_dict())
+        found, params = batches.list(caller, _fields())
         items = [presenters.batch(b, batches.counts(caller.tenant, b["id"])) for b in found]
         return jsonify(_page(items, params, "/business/batches"))
 
@@ -167,7 +175,7 @@ def build_blueprint() -> Blueprint:
     @blueprint.get("/business/certificates")
     def list_certificates() -> Response:
         caller = _caller("certificates:view")
-        found, params = _model().batches.certificates(caller, request.args.to_dict())
+        found, params = _model().batches.certificates(caller, _fields())
         items = [presenters.certificate(c, _link) for c in found]
         return jsonify(_page(items, params, "/business/certificates"))
 
