@@ -17,6 +17,7 @@ from typing import Any
 
 from mockserver.core.pdf import text_pdf
 from mockserver.core.storage import ObjectStorage
+from mockserver.providers.accredible.links import Links
 
 LINK_SECONDS = 3600
 
@@ -95,18 +96,27 @@ def image_svg(title: str, subtitle: str, kind: str) -> bytes:
     ).encode()
 
 
-def blockchain_data(doc: dict[str, Any], issuer: dict[str, Any], v2: bool) -> dict[str, Any]:
-    """Blockcerts-shaped data whose hashes really are SHA-256 of the credential, so a
-    client's own hash check agrees with it; the anchors are made up (no real chain)."""
+def blockchain_data(
+    doc: dict[str, Any], issuer: dict[str, Any], links: Links, chain: str = "v1"
+) -> dict[str, Any]:
+    """Blockchain verification data in the documented shapes: `v1` (Blockcerts v1 with a
+    Chainpoint receipt, the v1 endpoint's only shape), `bitcoin` (the same with the v2 `chain`
+    field) or `ethereum` (v2's Blockcerts v3 credential with a transaction receipt). Hashes are
+    really SHA-256 of the credential, so a client's own hash check agrees; the anchors and the
+    transaction are made up (no real chain)."""
+    if chain == "ethereum":
+        return {"data": _ethereum(doc, issuer, links)}
     recipient = doc.get("recipient") or {}
+    page = links.credential_page(doc["encoded_id"])
     certificate = {
         "name": doc.get("name"),
         "description": doc.get("description"),
         "type": "Certificate",
-        "id": doc["uuid"],
+        "id": page,
         "issuer": {
             "name": issuer.get("name"),
             "url": issuer.get("url"),
+            "id": links.issuer_badge_class(issuer.get("id")),
             "type": "Issuer",
             "email": issuer.get("email"),
         },
@@ -115,7 +125,13 @@ def blockchain_data(doc: dict[str, Any], issuer: dict[str, Any], v2: bool) -> di
         "@context": "https://w3id.org/blockcerts/v1",
         "type": "CertificateDocument",
         "certificate": certificate,
-        "assertion": {"type": "Assertion", "issuedOn": doc.get("issued_on"), "uid": doc["uuid"]},
+        "verify": {"signer": _signer(issuer), "attribute-signed": "uid", "type": SIGNATURE},
+        "assertion": {
+            "type": "Assertion",
+            "issuedOn": doc.get("issued_on"),
+            "uid": doc["uuid"],
+            "id": links.credential_assertion(doc["uuid"]),
+        },
         "recipient": {
             "type": "email",
             "hashed": True,
@@ -140,6 +156,65 @@ def blockchain_data(doc: dict[str, Any], issuer: dict[str, Any], v2: bool) -> di
         ],
     }
     data: dict[str, Any] = {"credential_json_data": document, "receipt": receipt}
-    if v2:
+    if chain == "bitcoin":
         data = {"chain": "Bitcoin", **data}
     return {"data": data}
+
+
+SIGNATURE = "ECDSA(secp256k1)"
+
+
+def _signer(issuer: dict[str, Any]) -> str:
+    """A stable stand-in for the issuer's signing address."""
+    return hashlib.sha256(f"signer:{issuer.get('id')}".encode()).hexdigest()[:34]
+
+
+def _ethereum(doc: dict[str, Any], issuer: dict[str, Any], links: Links) -> dict[str, Any]:
+    recipient = doc.get("recipient") or {}
+    credential = {
+        "@context": ["https://www.w3.org/2018/credentials/v1", "https://w3id.org/blockcerts/v3"],
+        "type": ["VerifiableCredential", "BlockcertsCredential"],
+        "id": links.credential_page(doc["uuid"]),
+        "issuer": links.issuer_badge_class(issuer.get("id")),
+        "issuanceDate": f"{doc.get('issued_on')}T00:00:00+00:00",
+        "credentialSubject": {
+            "name": recipient.get("name"),
+            "claim": {"name": doc.get("name"), "description": doc.get("description")},
+        },
+        "display": {"contentMediaType": "text/html", "content": _display(doc, issuer)},
+    }
+    digest = hashlib.sha256(json.dumps(credential, sort_keys=True).encode()).hexdigest()
+    body = {
+        **credential,
+        "@context": [
+            "https://www.w3.org/2018/credentials/v1",
+            "https://w3id.org/security/data-integrity/v2",
+            "https://w3id.org/blockcerts/v3.1",
+        ],
+        "proof": {
+            "id": f"urn:uuid:{doc['uuid']}",
+            "type": "MerkleProof2019",
+            "cryptosuite": "merkle-proof-2019",
+            "proofPurpose": "assertionMethod",
+            "created": f"{doc.get('issued_on')}T00:00:00",
+            "proofValue": "z" + digest,
+            "verificationMethod": f"{links.issuer_badge_class(issuer.get('id'))}#key-1",
+        },
+    }
+    transaction = hashlib.sha256(f"txn:{digest}".encode()).hexdigest()
+    return {
+        "chain": "Ethereum",
+        "credential_json_data": credential,
+        "receipt": {"txn_id": f"0x{transaction}", "body": body},
+    }
+
+
+def _display(doc: dict[str, Any], issuer: dict[str, Any]) -> str:
+    recipient = doc.get("recipient") or {}
+    parts = [
+        f"<h1>{escape(str(recipient.get('name') or ''))}</h1>",
+        f"<h3>{escape(str(doc.get('name') or ''))}</h3>",
+        f"<p>Issued By</p><p>{escape(str(issuer.get('name') or ''))}</p>",
+        f"<p>Issued On</p><p>{escape(str(doc.get('issued_on') or ''))}</p>",
+    ]
+    return "<div>" + "".join(parts) + "</div>"

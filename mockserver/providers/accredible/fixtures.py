@@ -50,6 +50,8 @@ class DesignFixture(_Record, schemas.DesignSchema):
 
 class GroupFixture(_Record, schemas.GroupSchema):
     id = fields.Integer(**_ID)
+    # Sandbox-only: the chain v2 blockchain data answers for (the API never shows it).
+    blockchain_chain = fields.String(validate=validate.OneOf(["bitcoin", "ethereum"]))
     course_name = fields.String(allow_none=True)
     course_description = fields.String(allow_none=True)
 

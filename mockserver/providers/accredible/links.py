@@ -8,6 +8,7 @@ following them reaches the sandbox (a stand-in page and SVG images), not product
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,18 @@ class Links:
 
     def badge_image(self, credential_uuid: str) -> str:
         return f"{self.base}/v1/frontend/credential_badge_image/{credential_uuid}"
+
+    def design_image(self, design_id: int) -> str:
+        """A design's rendered image (`rasterized_content_url`)."""
+        return f"{self.base}/v1/frontend/design_preview/{design_id}"
+
+    def credential_assertion(self, credential_uuid: str) -> str:
+        """The Open Badges assertion id blockchain data names (an identifier, not served)."""
+        return f"{self.base}/v1/obi/badge_assertions/{credential_uuid}"
+
+    def issuer_badge_class(self, issuer_id: Any) -> str:
+        """The issuer id blockchain data names (an identifier, not served)."""
+        return f"{self.base}/v1/obi/issuer_badge_classes/{issuer_id}"
 
     def design_preview(self, design_id: int, data: str) -> str:
         return f"{self.base}/v1/frontend/design_preview/{design_id}?data={data}"

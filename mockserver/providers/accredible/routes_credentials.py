@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, request
 
+from mockserver.core import scenarios
 from mockserver.core.http import public_base
 from mockserver.providers.accredible import bulk, documents, errors, presenters, search
 from mockserver.providers.accredible.paging import paginate
@@ -205,4 +206,12 @@ def _blockchain(credential_id: str, v2: bool) -> Response:
     if not group.get("blockchain"):
         raise errors.not_found()
     model().credentials.record_event(account.tenant, doc, "credential_user_verified")
-    return ok(documents.blockchain_data(doc, account.issuer, v2))
+    chain = "v1"
+    if v2:
+        # v2 answers by the chain the credential was recorded on: Bitcoin, or Ethereum when
+        # the group says so or the request asks for `Prefer: scenario=ethereum_blockchain`.
+        on_ethereum = group.get("blockchain_chain") == "ethereum" or scenarios.active(
+            "ethereum_blockchain"
+        )
+        chain = "ethereum" if on_ethereum else "bitcoin"
+    return ok(documents.blockchain_data(doc, account.issuer, links(), chain))

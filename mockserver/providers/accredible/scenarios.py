@@ -8,6 +8,12 @@ from mockserver.providers.accredible import errors
 
 SCENARIOS = [
     Scenario(
+        "ethereum_blockchain",
+        200,
+        "Blockchain data of a credential recorded on Ethereum (Blockcerts v3 and a transaction)",
+        applies_to="GET /v2/credentials/{id}/blockchain_data",
+    ),
+    Scenario(
         "unauthorized",
         401,
         "Rails' plain-text `HTTP Token: Access denied.`",
