@@ -16,6 +16,14 @@ from waitress.channel import HTTPChannel
 from waitress.task import ErrorTask, WSGITask
 
 ENVIRON_KEY = "mockserver.framing_error"
+CHUNKED = "mockserver.chunked_body"
+
+
+def sent_chunked(environ: dict[str, Any]) -> bool:
+    """Whether the client sent the body chunked (either HTTP layer)."""
+    if environ.get(CHUNKED):
+        return True
+    return "chunked" in str(environ.get("HTTP_TRANSFER_ENCODING", "")).lower()
 
 
 class AppErrorTask(WSGITask):
@@ -48,8 +56,21 @@ class AppErrorTask(WSGITask):
         return environ
 
 
+class ChunkedAwareTask(WSGITask):
+    """waitress de-chunks a body and drops its Transfer-Encoding header; the environ keeps
+    the fact (`CHUNKED`), for routes whose real service answers a chunked body differently
+    (S3's presigned PUT: 501 NotImplemented)."""
+
+    def get_environment(self) -> dict[str, Any]:
+        environ = super().get_environment()
+        if getattr(self.request, "chunked", False):
+            environ[CHUNKED] = True
+        return environ
+
+
 class AppErrorChannel(HTTPChannel):
     error_task_class = AppErrorTask
+    task_class = ChunkedAwareTask
 
 
 def install(server: Any) -> None:

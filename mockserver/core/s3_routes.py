@@ -16,6 +16,7 @@ from flask_cors import CORS
 from werkzeug.exceptions import HTTPException
 
 from mockserver.core import sigv4
+from mockserver.core.framing_errors import sent_chunked
 from mockserver.core.ids import ids
 from mockserver.core.runtime import Runtime
 from mockserver.core.scenarios import Scenario
@@ -147,8 +148,20 @@ def s3_blueprint() -> Blueprint:
 
     @blueprint.route("/<bucket>/<path:key>", methods=["PUT"])
     def put_object(bucket: str, key: str) -> Response:
+        if sent_chunked(request.environ):
+            # S3 takes no chunked body on a plain PUT (only aws-chunked, signed per chunk).
+            raise S3Error(
+                501,
+                "NotImplemented",
+                "A header you provided implies functionality that is not implemented",
+                {"Header": "Transfer-Encoding"},
+            )
         _verify(bucket)
         runtime = _runtime()
+        if runtime.uploads.is_closed(key):
+            # The provider withdrew the link (a canceled SEEK Pass request): S3 refuses a
+            # signer that may no longer write there with a plain AccessDenied.
+            raise S3Error(403, "AccessDenied", "Access Denied")
         length = request.content_length
         if length is None:
             raise S3Error(

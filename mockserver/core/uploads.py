@@ -69,6 +69,20 @@ class Uploads:
         else:
             tx.put(record["tenant"], KIND, record["key"], record)
 
+    @staticmethod
+    def close(tx: Transaction, tenant: str, key: str) -> None:
+        """The object the slot was for is gone (a canceled request): a PUT to its link is
+        refused from now on (`closed`), and what was uploaded already is no longer listed
+        as the provider's."""
+        record = tx.get(tenant, KIND, key, for_update=True)
+        if record is not None and record["status"] == "pending":
+            record["status"] = "closed"
+            tx.put(tenant, KIND, key, record)
+
+    def is_closed(self, key: str) -> bool:
+        record = self.store.get(tenant_of_key(key), KIND, key)
+        return record is not None and record["status"] == "closed"
+
     def received(self, key: str, size: int, content_type: str, etag: str) -> dict[str, Any]:
         """Record an object that has just been stored; creates a record if none was issued."""
         tenant = tenant_of_key(key)

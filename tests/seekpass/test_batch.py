@@ -425,6 +425,25 @@ def test_same_credential_id_within_48_hours_returns_the_original_request(client,
     assert client.get("/_mock/seekpass/requests").get_json()["count"] == 1
 
 
+def test_a_repost_within_48_hours_is_the_original_whatever_its_body_holds(client, headers) -> None:
+    """An invalid body, or one with other asset ids, gets the original answer (201): the id
+    decides, the new body is not read (FIDELITY.md)."""
+    first = _post(client, headers, sample_batch()).get_json()
+    invalid = {"credential_id": sample_batch()["credential_id"], "education_items": "oops"}
+    again = client.post(BATCH_PATH, json=invalid, headers=headers)
+    assert again.status_code == 201, again.get_json()
+    assert again.get_json()["redirect_uri"] == first["redirect_uri"]
+    other_assets = sample_batch()
+    for item in other_assets["education_items"]:
+        for asset in item.get("assets") or []:
+            asset["asset_id"] = "new-" + asset["asset_id"]
+    different = _post(client, headers, other_assets).get_json()
+    assert [u["asset_id"] for u in different["asset_uploads"]] == [
+        u["asset_id"] for u in first["asset_uploads"]
+    ]
+    assert client.get("/_mock/seekpass/requests").get_json()["count"] == 1
+
+
 def test_after_48_hours_the_same_id_starts_a_new_request(client, headers) -> None:
     first = _post(client, headers, sample_batch()).get_json()
     client.post("/_mock/clock", json={"advance": "48h"})

@@ -143,7 +143,14 @@ def test_batch_needs_the_write_scope_of_every_kind_it_holds(client) -> None:
     narrow = token(client, scope="write.education")
     only_education = {"credential_id": "b", "education_items": sample_batch()["education_items"]}
     assert client.post(BATCH_PATH, json=only_education, headers=auth(narrow)).status_code == 201
-    with_micro = dict(only_education, microcredential_items=sample_batch()["microcredential_items"])
+    with_micro = dict(
+        only_education,
+        credential_id="c",
+        microcredential_items=sample_batch()["microcredential_items"],
+    )
     response = client.post(BATCH_PATH, json=with_micro, headers=auth(narrow))
     assert response.status_code == 403
     assert response.get_json()["missing_scopes"] == ["write.microcredential"]
+    # An empty group adds nothing, so it asks for no scope.
+    with_empty = dict(only_education, credential_id="d", english_proficiency_items=[])
+    assert client.post(BATCH_PATH, json=with_empty, headers=auth(narrow)).status_code == 201

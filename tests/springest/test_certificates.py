@@ -231,3 +231,33 @@ def test_unknown_paths_and_methods(client) -> None:
     method = client.delete(f"{BASE}/users/certificates.xml?api_key={KEY}")
     assert method.status_code == 405
     assert parse_xml(method.data).find("error").text == "Method Not Allowed"
+
+
+def test_every_problem_of_a_post_is_reported_at_once(client) -> None:
+    """A missing valid_until (certification 101 requires one), a text file and a bad email:
+    all three in one 400, as the fidelity notes promise."""
+    response = post(
+        client,
+        certification_id="101",
+        email="not-an-email",
+        file=b"plain words in a text file",
+        filename="certificate.txt",
+    )
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "error": {
+            "email": ["should be an email address"],
+            "valid_until": ["is required"],
+            "file": ["must be a PDF (preferred), JPEG or PNG file"],
+        }
+    }
+    missing_id = post(client, certification_id=None, file=b"text", filename="c.txt")
+    assert set(missing_id.get_json()["error"]) == {"certification_id", "file"}
+
+
+def test_text_that_happens_to_be_base64_is_judged_by_its_type(client) -> None:
+    """'Certificate' is made of base64 letters, but it is not an encoded file: wrong type."""
+    response = post(client, file=b"Certificate", filename="certificate.txt")
+    assert response.get_json() == {
+        "error": {"file": ["must be a PDF (preferred), JPEG or PNG file"]}
+    }

@@ -62,7 +62,10 @@ class SeekPassModel:
 
     @staticmethod
     def scopes_for_batch(payload: dict[str, Any]) -> list[str]:
-        return [scope for group, scope in GROUP_SCOPES.items() if payload.get(group) is not None]
+        # An empty group (`"english_proficiency_items": []`) adds nothing, so it needs no scope.
+        return [
+            scope for group, scope in GROUP_SCOPES.items() if payload.get(group) not in (None, [])
+        ]
 
     @staticmethod
     def batch_v2(payload: dict[str, Any]) -> NewSubmission:

@@ -59,11 +59,13 @@ def _validate(schema: Schema, payload: dict[str, Any]) -> dict[str, Any]:
         raise ValidationFailed(flatten_marshmallow(exc.messages)) from exc
 
 
-def _submit(caller: Caller, new: NewSubmission) -> tuple[Response, int]:
+def _links() -> Links:
     settings = current_app.extensions["mockserver"].settings
-    body = _model().submissions.submit(
-        caller, new, Links(provider_base(PREFIX), public_base(), settings.upload_url_expiry)
-    )
+    return Links(provider_base(PREFIX), public_base(), settings.upload_url_expiry)
+
+
+def _submit(caller: Caller, new: NewSubmission) -> tuple[Response, int]:
+    body = _model().submissions.submit(caller, new, _links())
     return jsonify(body), 201
 
 
@@ -130,6 +132,13 @@ def build_blueprint() -> Blueprint:
         caller = _caller()
         payload = json_object_body()
         model = _model()
+        again = model.submissions.answer_again(
+            caller, "v2/batch", payload.get("credential_id"), _links()
+        )
+        if again is not None:
+            # A repost within 48 hours answers the original request whatever the new body
+            # holds (FIDELITY.md, "Batch response and idempotency"): nothing to validate.
+            return jsonify(again), 201
         model.tokens.require_scopes(caller, model.scopes_for_batch(payload))
         _validate(BATCH_SCHEMA, payload)
         return _submit(caller, model.batch_v2(payload))

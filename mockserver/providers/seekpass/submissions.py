@@ -85,6 +85,16 @@ class SubmissionService:
                 continue  # a concurrent request with the same id won; answer with its request
         raise ApiError(409, "conflict", f"id {new.partner_id!r} is being submitted concurrently")
 
+    def answer_again(
+        self, caller: Caller, kind: str, partner_id: Any, links: Links
+    ) -> dict[str, Any] | None:
+        """The original answer when `partner_id` already holds a live request (within its 48
+        hours), whatever the new body holds; None when the id is free."""
+        if not isinstance(partner_id, str) or not partner_id:
+            return None
+        existing = self._live_request_for(caller.tenant, kind, partner_id)
+        return None if existing is None else self._again(caller, existing, links)
+
     def _live_request_for(self, tenant: str, kind: str, partner_id: str) -> dict[str, Any] | None:
         """The request holding a partner id, releasing the id if its 48 hours have passed."""
         scope = _id_scope(kind)
@@ -288,6 +298,12 @@ class SubmissionService:
                 if result is not None:
                     request["result"] = result
                 tx.put(tenant, REQUEST_KIND, request_id, request)
+                if outcome == "canceled":
+                    # A declined request's documents are deleted; its upload links stop
+                    # working (FIDELITY.md, "Uploads").
+                    for asset in request.get("assets", []):
+                        if asset.get("source", "upload") == "upload":
+                            self.uploads.close(tx, tenant, asset["key"])
             self.on_finalized(tenant, request)
             return {**request, "tenant": tenant}
         raise ApiError(404, "not_found", f"no SEEK Pass request {request_id}")

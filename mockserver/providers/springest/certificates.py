@@ -7,6 +7,8 @@ post is neither stored nor counted, and every post that was answered 200 is kept
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -33,9 +35,18 @@ _BASE64_ALPHABET = frozenset(
 
 
 def looks_like_base64(content: bytes) -> bool:
-    """Text made only of the base64 alphabet (a PDF sent as base64 starts "JVBER")."""
+    """A file sent as base64 text: only the base64 alphabet, and what it decodes to starts as
+    an accepted file does (a PDF sent as base64 starts "JVBER"). Text that merely happens to
+    be valid base64 ("Certificate") is a file of the wrong type, not an encoded one."""
     sample = content[:4096].strip()
-    return bool(sample) and all(byte in _BASE64_ALPHABET for byte in sample)
+    if not sample or not all(byte in _BASE64_ALPHABET for byte in sample):
+        return False
+    head = sample[:24]
+    try:
+        decoded = base64.b64decode(head + b"=" * (-len(head) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    return sniff(decoded[:16]) in ACCEPTED_TYPES
 
 
 class CertificateService:
@@ -92,17 +103,29 @@ class CertificateService:
     # ---- certificates -----------------------------------------------------------------------
 
     def post(
-        self, caller: Caller, data: dict[str, Any], filename: str, content: bytes
+        self,
+        caller: Caller,
+        data: dict[str, Any],
+        filename: str,
+        content: bytes | None,
+        problems: dict[str, list[str]] | None = None,
     ) -> dict[str, Any]:
+        """Store a certificate; `problems` are the form's, reported with the file's and the
+        certification's own in one 400 once the key may post for the certification."""
         certification_id = data["certification_id"]
         if not caller.may_use(certification_id):
             raise errors.forbidden()
         certification = self.certification(caller.tenant, certification_id)
         if certification is None:
             raise errors.forbidden()  # not configured for this partner at all
+        found = dict(problems or {})
         if certification["requires_valid_until"] and not data.get("valid_until"):
-            raise ValidationFailed({"valid_until": [REQUIRED]}, status=400)
-        content_type = self._check_file(content)
+            found.setdefault("valid_until", []).append(REQUIRED)
+        content_type, file_problems = self.check_file(content)
+        if "file" not in found:  # a missing or text `file` was named by the route already
+            found.update(file_problems)
+        if found:  # every problem of the request at once (FIDELITY.md, "Errors")
+            raise ValidationFailed(found, status=400)
         verdict = self.post_limiter.hit(caller.key, count_refused=False)
         if not verdict.allowed:
             raise errors.bad_request(
@@ -111,22 +134,19 @@ class CertificateService:
         return self._store(caller, data, certification, filename, content, content_type)
 
     @staticmethod
-    def _check_file(content: bytes) -> str:
+    def check_file(content: bytes | None) -> tuple[str, dict[str, list[str]]]:
+        """(media type, problems) of the file part's bytes."""
         if not content:
-            raise ValidationFailed({"file": [REQUIRED]}, status=400)
+            return "", {"file": [REQUIRED]}
+        found: list[str] = []
         if len(content) > MAX_FILE_BYTES:
-            raise ValidationFailed({"file": ["is too large (at most 20 MB)"]}, status=400)
+            found.append("is too large (at most 20 MB)")
         kind = sniff(content[:16])
         if kind is None and looks_like_base64(content):
-            raise ValidationFailed(
-                {"file": ["cannot be decoded: send the file itself, base64 is not allowed"]},
-                status=400,
-            )
-        if kind not in ACCEPTED_TYPES:
-            raise ValidationFailed(
-                {"file": ["must be a PDF (preferred), JPEG or PNG file"]}, status=400
-            )
-        return kind
+            found.append("cannot be decoded: send the file itself, base64 is not allowed")
+        elif kind not in ACCEPTED_TYPES:
+            found.append("must be a PDF (preferred), JPEG or PNG file")
+        return kind or "", ({"file": found} if found else {})
 
     def _store(
         self,

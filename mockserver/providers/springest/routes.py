@@ -17,7 +17,7 @@ from mockserver.providers.springest.accounts import CERTIFICATES, CERTIFICATIONS
 from mockserver.providers.springest.certificates import MAX_FILE_BYTES
 from mockserver.providers.springest.formats import respond
 from mockserver.providers.springest.models import SpringestModel
-from mockserver.providers.springest.schemas import REQUIRED, load_form
+from mockserver.providers.springest.schemas import REQUIRED, load_form_partly
 
 SUFFIXES = ("", ".xml", ".json")
 TEXT_FILE = "cannot be decoded: send the file itself as a file part, base64 is not allowed"
@@ -52,20 +52,19 @@ def post_certificate() -> Response:
         raise errors.bad_request("Bad Request: send the certificate as multipart/form-data")
     form = _certificate_fields()
     upload = _last_file("file")
-    problems: dict[str, list[str]] = {}
-    data: dict = {}
-    try:
-        data = load_form(form)
-    except ValidationFailed as failed:
-        problems.update(failed.errors)
+    data, problems = load_form_partly(form)
+    service = model().certificates
+    content = upload.read(MAX_FILE_BYTES + 1) if upload is not None else None
     if upload is None:
         # A `file` sent as a text field is the base64 (or path) the documents rule out.
         problems["file"] = [REQUIRED if "file" not in form else TEXT_FILE]
-    if problems:
+    if "certification_id" not in data:
+        # Without a certification the key's rights cannot be checked: every problem found
+        # so far (the form's and the file's) is the answer.
+        problems.update({} if upload is None else service.check_file(content)[1])
         raise ValidationFailed(problems, status=400)
-    content = upload.read(MAX_FILE_BYTES + 1)
-    service = model().certificates
-    doc = service.post(caller, data, upload.filename or "certificate", content)
+    filename = upload.filename if upload is not None else None
+    doc = service.post(caller, data, filename or "certificate", content, problems)
     return respond("certificate", presenters.certificate(doc, service.status_of(doc)))
 
 

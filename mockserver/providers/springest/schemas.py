@@ -67,11 +67,26 @@ _FORM = CertificateForm()
 
 def load_form(form: dict[str, str]) -> dict[str, Any]:
     """Empty fields count as absent, as a Rails form does."""
+    data, problems = load_form_partly(form)
+    if problems:
+        raise ValidationFailed(problems, status=400)
+    return data
+
+
+def load_form_partly(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """(the fields that are valid, the problems of the others): a request's problems are
+    reported all at once, with those only the valid fields let the service find."""
     present = {key: value for key, value in form.items() if str(value).strip() != ""}
     try:
         data = _FORM.load(present)
     except ValidationError as exc:
-        raise ValidationFailed(flatten_marshmallow(exc.messages), status=400) from exc
+        valid = exc.valid_data if isinstance(exc.valid_data, dict) else {}
+        return _booking_as_conversion(dict(valid)), flatten_marshmallow(exc.messages)
+    return _booking_as_conversion(data), {}
+
+
+def _booking_as_conversion(data: dict[str, Any]) -> dict[str, Any]:
+    """`booking_id` is the name another version of the article uses for `conversion_id`."""
     if "booking_id" in data and "conversion_id" not in data:
         data["conversion_id"] = data["booking_id"]
     data.pop("booking_id", None)

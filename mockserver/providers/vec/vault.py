@@ -46,9 +46,10 @@ def check_file(field: str, filename: str | None, data: bytes | None) -> tuple[st
     if data is None or not filename:
         return "", [f"The {label} field is required."]
     found: list[str] = []
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    # Laravel's `mimes` rule reads the type from the content, never from the file's name: a
+    # real PDF called cert.txt passes, a text file called cert.pdf does not (FIDELITY.md).
     media_type = sniff(data[:16]) or ""
-    if extension not in ALLOWED_EXTENSIONS or media_type not in ALLOWED_MEDIA_TYPES:
+    if media_type not in ALLOWED_MEDIA_TYPES:
         found.append(f"The {label} field must be a file of type: {', '.join(ALLOWED_EXTENSIONS)}.")
     if len(data) > MAX_FILE_KILOBYTES * 1024:
         found.append(f"The {label} field must not be greater than {MAX_FILE_KILOBYTES} kilobytes.")
