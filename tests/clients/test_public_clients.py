@@ -116,3 +116,39 @@ def test_requests_oauthlib_client_credentials_then_a_batch(
     answer = session.post(f"{base}/v2/add/requests/batch.json", json=json.loads(seed_sample()))
     assert answer.status_code == 201, answer.text
     assert answer.json()["redirect_uri"]
+
+
+def test_creates_as_accredibles_ruby_sdk_sends_them(server: LiveServer) -> None:
+    """accredible-api-ruby posts every create to a path ending in '/': a credential, an
+    evidence item, a reference and a group, over real HTTP (Rails ignores the slash)."""
+    base = f"{server.base_url}/accredible/v1"
+    headers = {"Authorization": "Token token=accredible-demo-key"}
+
+    def post(path: str, body: dict) -> dict:
+        answer = requests.post(f"{base}{path}", json=body, headers=headers, timeout=10)
+        assert answer.status_code == 200, (path, answer.text)
+        return answer.json()
+
+    group = post(
+        "/issuer/groups/",
+        {"group": {"name": "ruby-sdk", "course_name": "Ruby", "course_description": "Gem"}},
+    )["group"]
+    credential = post(
+        "/credentials/",
+        {
+            "credential": {
+                "recipient": {"name": "Ruby User", "email": "ruby@example.com"},
+                "group_id": group["id"],
+            }
+        },
+    )["credential"]
+    evidence = post(
+        f"/credentials/{credential['id']}/evidence_items/",
+        {"evidence_item": {"description": "Grade", "category": "grade", "string_object": "83"}},
+    )
+    assert evidence["evidence_item"]["id"]
+    reference = post(
+        f"/credentials/{credential['id']}/references/",
+        {"reference": {"description": "Worked hard", "relationship": "managed"}},
+    )
+    assert reference["reference"]["id"]
