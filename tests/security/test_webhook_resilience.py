@@ -4,13 +4,12 @@ attempts are under way leaves no delivery behind (one test's webhooks never reac
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from tests.receiver import webhook_receiver
+from tests.receiver import dripping_server, webhook_receiver
 from tests.seekpass.helpers import auth, token
 
 HOOKS = "/seekpass/api/partner/v2/webhooks"
@@ -20,41 +19,9 @@ VERIFY = "/seekpass/api/partner/v2/verify/requests/digital_identity.json"
 @contextmanager
 def dripping_receiver(seconds_per_byte: float) -> Iterator[str]:
     """A receiver that answers its status line at once, then one body byte at a time."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    stop = threading.Event()
-
-    def serve() -> None:
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            threading.Thread(target=drip, args=(conn,), daemon=True).start()
-
-    def drip(conn: socket.socket) -> None:
-        with conn:
-            conn.recv(65536)
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
-            for _ in range(1000):
-                if stop.is_set():
-                    return
-                try:
-                    conn.sendall(b"x")
-                except OSError:
-                    return
-                time.sleep(seconds_per_byte)
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}/hook"
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        server.close()
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"
+    with dripping_server(head, b"x" * 1000, seconds_per_byte) as (port, _):
+        yield f"http://127.0.0.1:{port}/hook"
 
 
 def _verified_request(client, headers, request_id: str) -> None:
