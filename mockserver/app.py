@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             return response
         if isinstance(error, ValidationFailed):
             return mock_error(error.status, error.summary(), errors=error.errors)
-        return mock_error(error.status, error.message)
+        return mock_error(error.status, error.message, **error.extra)
 
     app.register_error_handler(ApiError, _render)
     app.register_error_handler(ValidationFailed, _render)

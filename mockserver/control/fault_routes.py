@@ -3,15 +3,39 @@ them, statuses, delays and network faults into matching requests)."""
 
 from __future__ import annotations
 
+import fnmatch
+from typing import Any
+
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from mockserver.core.errors import ApiError
 from mockserver.core.faults import rule_from
 from mockserver.core.outcomes import catalogue
+from mockserver.core.storage import S3_PREFIX
 
 
 def _runtime():  # noqa: ANN202
     return current_app.extensions["mockserver"]
+
+
+def _check_reachable(runtime: Any, target: str, rule: Any, scenario: Any) -> None:
+    """Refuse a rule whose method and path can never meet its scenario's operations: it
+    would never fire, and a QA engineer would wait for it."""
+    if not scenario.applies_to or not (rule.method or rule.path):
+        return
+    prefix = runtime.providers[target].prefix if target in runtime.providers else S3_PREFIX
+    for methods, path in scenario.sample_paths():
+        method_ok = not rule.method or rule.method.upper() in methods
+        path_ok = not rule.path or fnmatch.fnmatchcase(prefix + path, rule.path)
+        if method_ok and path_ok:
+            return
+    raise ApiError(
+        422,
+        "invalid",
+        f"scenario {rule.scenario!r} never happens on {rule.method or '*'} "
+        f"{rule.path or '*'}; it applies to: {', '.join(scenario.applies_to)}",
+        extra={"applies_to": list(scenario.applies_to)},
+    )
 
 
 def fault_blueprint() -> Blueprint:
@@ -66,6 +90,7 @@ def fault_blueprint() -> Blueprint:
                     f"unknown {target} scenario {rule.scenario!r}",
                     extra={"known": sorted(known)},
                 )
+            _check_reachable(runtime, target, rule, known[rule.scenario])
         if rule.provider and rule.provider not in catalogue(runtime):
             raise ApiError(422, "invalid", f"unknown provider {rule.provider!r}")
         with runtime.shared.change():

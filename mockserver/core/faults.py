@@ -12,6 +12,7 @@ from __future__ import annotations
 import fnmatch
 import random
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -140,11 +141,20 @@ class Faults:
         ]
 
     def fire(
-        self, provider: str | None, method: str, path: str, tenant: str | None
+        self,
+        provider: str | None,
+        method: str,
+        path: str,
+        tenant: str | None,
+        applies: Callable[[FaultRule], bool] = lambda rule: True,
     ) -> FaultRule | None:
-        """The rule that fires for this request, counted; None when none does."""
+        """The rule that fires for this request, counted; None when none does. `applies`
+        says whether a rule's outcome can happen on this request at all: a rule whose outcome
+        cannot is not matched, so it neither fires nor uses up its `times`."""
         with self._lock:
             for rule in self._matching(provider, method, path, tenant):
+                if not applies(rule):
+                    continue
                 rule.matched += 1
                 if rule.probability < 1 and self.rng.random() >= rule.probability:
                     continue
@@ -153,6 +163,17 @@ class Faults:
                     rule.times -= 1
                 return rule
         return None
+
+    def give_back(self, rule_id: str) -> None:
+        """A rule fired a behavioural scenario the request never reached (refused before the
+        view asked for it, a 401 say): the firing is undone, so `times` is not used up."""
+        with self._lock:
+            for rule in self.rules:
+                if rule.id == rule_id:
+                    rule.fired -= 1
+                    rule.matched -= 1
+                    if rule.times is not None:
+                        rule.times += 1
 
     def remove(self, rule_id: str) -> bool:
         with self._lock:

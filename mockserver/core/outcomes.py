@@ -44,13 +44,15 @@ def apply(runtime: Any, provider: str | None) -> Response | None:
         return None  # nearly every request: nothing asked for, nothing to fire
     prefer = scenarios.parse_prefer(prefer_header)
     rule = None
-    if faults.rules:
+    # Rules fire on served routes only, and only where their outcome can happen.
+    if faults.rules and request.url_rule is not None:
         tenant = None
         if faults.needs_tenant() and provider:
             tenant = runtime.providers[provider].request_tenant()
         if faults.candidates(target, request.method, request.path, tenant):
+            applies = _applies_here(runtime, target, provider)
             with runtime.shared.change():  # counted once across servers sharing a store
-                rule = faults.fire(target, request.method, request.path, tenant)
+                rule = faults.fire(target, request.method, request.path, tenant, applies)
     wanted: dict[str, Any] = {}
     if rule is not None:
         g.fault = rule.id
@@ -60,6 +62,7 @@ def apply(runtime: Any, provider: str | None) -> Response | None:
             "delay": rule.delay_ms,
             "network": rule.network,
         }
+    g.rule_owns_scenario = rule is not None and bool(rule.scenario) and not prefer.get("scenario")
     applied = []
     for name in ("scenario", "code", "delay", "network"):
         if prefer.get(name):
@@ -67,6 +70,36 @@ def apply(runtime: Any, provider: str | None) -> Response | None:
             applied.append(f"{name}={prefer[name]}")
     g.preference_applied = ", ".join(applied) or None
     return _act(runtime, target, wanted)
+
+
+def relative_path(runtime: Any, target: str, provider: str | None) -> str:
+    """The request's path below its provider's prefix (or below /_s3 for the upload links)."""
+    prefix = runtime.providers[provider].prefix if provider else S3_PREFIX
+    return request.path[len(prefix) :] or "/"
+
+
+def _applies_here(runtime: Any, target: str, provider: str | None) -> Any:
+    """Whether a rule's outcome can happen on this request (its scenario's operations)."""
+    known = catalogue(runtime).get(target, {})
+    method, path = request.method, relative_path(runtime, target, provider)
+
+    def applies(rule: Any) -> bool:
+        scenario = known.get(rule.scenario) if rule.scenario else None
+        return scenario is None or scenario.applies(method, path)
+
+    return applies
+
+
+def settle(runtime: Any) -> None:
+    """After the view: a rule that set a behavioural scenario the view never asked for (the
+    request was refused before it got there) gives its firing back and is not shown."""
+    rule_id = g.get("fault_pending")
+    if not rule_id or scenarios.used():
+        return
+    with runtime.shared.change():
+        runtime.faults.give_back(rule_id)
+    g.fault = None
+    g.scenario = None
 
 
 def _act(runtime: Any, target: str, wanted: dict[str, Any]) -> Response | None:
@@ -115,6 +148,8 @@ def _act(runtime: Any, target: str, wanted: dict[str, Any]) -> Response | None:
         g.scenario = name
         if scenario.behavioural:
             scenarios.set_active(name)
+            if g.get("rule_owns_scenario"):
+                g.fault_pending = g.fault  # counted only if the view applies it (settle)
             return None
         raise scenario.error()  # type: ignore[misc]
     return None

@@ -59,6 +59,8 @@ def install(app: Flask, provider_prefixes: dict[str, str]) -> None:
     def _stamp(response: Response) -> Response:
         if not g.get("request_id"):  # answered before _start ran (the control-plane guard)
             g.request_id = ids.request_id()
+        if g.get("fault_pending"):
+            outcomes.settle(current_app.extensions["mockserver"])
         response.headers["X-Request-Id"] = g.request_id
         provider = g.get("provider")
         response.headers[MOCK_HEADER] = f"mockserver/{__version__}" + (

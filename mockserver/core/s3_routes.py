@@ -33,7 +33,7 @@ S3_SCENARIOS = [
             "Request has expired",
             {"Expires": "2026-01-01T00:00:00Z", "ServerTime": "2026-01-01T01:00:00Z"},
         ),
-        applies_to="PUT/GET /_s3/...",
+        applies_to=("PUT/GET /...",),
     ),
     Scenario(
         "signature_mismatch",
@@ -45,7 +45,7 @@ S3_SCENARIOS = [
             "The request signature we calculated does not match the signature "
             "you provided. Check your key and signing method.",
         ),
-        applies_to="PUT/GET /_s3/...",
+        applies_to=("PUT/GET /...",),
     ),
     Scenario(
         "entity_too_large",
@@ -54,14 +54,14 @@ S3_SCENARIOS = [
         lambda: S3Error(
             400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size"
         ),
-        applies_to="PUT /_s3/...",
+        applies_to=("PUT /...",),
     ),
     Scenario(
         "no_such_key",
         404,
         "A download of an object that is not there",
         lambda: S3Error(404, "NoSuchKey", "The specified key does not exist."),
-        applies_to="GET /_s3/...",
+        applies_to=("GET /...",),
     ),
 ]
 

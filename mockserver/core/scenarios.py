@@ -10,12 +10,14 @@ creates the credentials unpublished under `insufficient_credits`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 _ACTIVE: ContextVar[str | None] = ContextVar("mockserver_scenario", default=None)
+_USED: ContextVar[bool] = ContextVar("mockserver_scenario_used", default=False)
 
 
 @dataclass(frozen=True)
@@ -24,11 +26,29 @@ class Scenario:
     status: int
     summary: str
     error: Callable[[], Exception] | None = None
-    applies_to: str = "every operation"
+    # The operations the outcome can happen on, as "METHOD /path" below the provider's prefix
+    # ({name} is one path segment, ... any rest; "PUT/GET" either method); empty: every one.
+    applies_to: tuple[str, ...] = ()
 
     @property
     def behavioural(self) -> bool:
         return self.error is None
+
+    def applies(self, method: str, path: str) -> bool:
+        """Whether the outcome can happen on this request (`path` below the prefix); a rule
+        naming the scenario fires and counts only where it does."""
+        return not self.applies_to or any(
+            _operation_matches(operation, method, path) for operation in self.applies_to
+        )
+
+    def sample_paths(self) -> list[tuple[set[str], str]]:
+        """(methods, a path) for each operation, to check a rule's method and path glob."""
+        samples = []
+        for operation in self.applies_to:
+            methods, _, template = operation.partition(" ")
+            path = re.sub(r"\{[^/}]+\}", "1", template).replace("...", "bucket/key")
+            samples.append(({m.upper() for m in methods.split("/")}, path))
+        return samples
 
     def describe(self, provider: str) -> dict[str, Any]:
         return {
@@ -37,19 +57,43 @@ class Scenario:
             "status": self.status,
             "summary": self.summary,
             "kind": "behavioural" if self.behavioural else "canned",
-            "applies_to": self.applies_to,
+            "applies_to": ", ".join(self.applies_to) or "every operation",
+            "operations": list(self.applies_to),
             "prefer": f"scenario={self.name}",
         }
 
 
+_FORMAT_SUFFIX = re.compile(r"\.(json|xml)$")
+
+
+def _operation_matches(operation: str, method: str, path: str) -> bool:
+    methods, _, template = operation.partition(" ")
+    if method.upper() not in {m.upper() for m in methods.split("/")}:
+        return False
+    pattern = re.escape(template).replace(re.escape("..."), ".*")
+    pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", pattern)
+    regex = re.compile(pattern + "$")
+    return bool(regex.match(path) or regex.match(_FORMAT_SUFFIX.sub("", path)))
+
+
 def active(name: str) -> bool:
-    """Whether the request being served asked for the behavioural scenario `name`."""
-    return _ACTIVE.get() == name
+    """Whether the request being served asked for the behavioural scenario `name`; saying
+    yes marks the scenario used, so a rule that set it counts this request."""
+    if _ACTIVE.get() == name:
+        _USED.set(True)
+        return True
+    return False
+
+
+def used() -> bool:
+    """Whether the view asked for (and so applied) the active behavioural scenario."""
+    return _USED.get()
 
 
 def set_active(name: str | None) -> None:
     """For the request pipeline, which activates a scenario for the rest of the request."""
     _ACTIVE.set(name)
+    _USED.set(False)
 
 
 def parse_prefer(header: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ SCENARIOS = [
         "ethereum_blockchain",
         200,
         "Blockchain data of a credential recorded on Ethereum (Blockcerts v3 and a transaction)",
-        applies_to="GET /v2/credentials/{id}/blockchain_data",
+        applies_to=("GET /v2/credentials/{id}/blockchain_data",),
     ),
     Scenario(
         "unauthorized",
@@ -66,6 +66,10 @@ SCENARIOS = [
         207,
         "The request runs with no credits left: credentials are created unpublished "
         "(v2 bulk: 207 with insufficient_credits items; v1 and single: approve false)",
-        applies_to="POST /v1/credentials, /v1/credentials/bulk_create, /v2/credentials/bulk_create",
+        applies_to=(
+            "POST /v1/credentials",
+            "POST /v1/credentials/bulk_create",
+            "POST /v2/credentials/bulk_create",
+        ),
     ),
 ]

@@ -12,7 +12,7 @@ SCENARIOS = [
         401,
         "Token request with unknown client credentials",
         lambda: ApiError(401, "invalid_client", errors.INVALID_CLIENT),
-        applies_to="POST /api/partner/v1/oauth/token.json",
+        applies_to=("POST /api/partner/v1/oauth/token.json",),
     ),
     Scenario(
         "invalid_token",

@@ -41,6 +41,6 @@ SCENARIOS = [
         200,
         "The request sees every certification as not yet verified: GET lists no "
         "certificates and no certifications",
-        applies_to="GET /users/certificates, GET /certifications",
+        applies_to=("GET /users/certificates", "GET /certificates", "GET /certifications"),
     ),
 ]
