@@ -44,9 +44,21 @@ def _headers(client, provider: str) -> dict:
     return {"accredible": ACCREDIBLE, "vec": VEC}.get(provider, {})
 
 
+def _probe(provider: str, scenario) -> tuple[str, str]:
+    """A request the scenario can happen on: the provider's probe, or one of its operations."""
+    method, path = PROBES[provider]
+    if not scenario.applies_to:
+        return method, path
+    prefix = "/_s3/mockserver-uploads" if provider == "s3" else f"/{provider}"
+    methods, sample = scenario.sample_paths()[0]
+    if provider == "s3":
+        sample = "/some/key"
+    return (method if method in methods else sorted(methods)[0]), prefix + sample
+
+
 def _expected(app, runtime, provider: str, scenario) -> tuple[int, bytes]:
     """What the provider's renderer itself gives for the scenario's error."""
-    method, path = PROBES[provider]
+    method, path = _probe(provider, scenario)
     with app.test_request_context(path, method=method):
         if provider == "s3":
             response = s3_error_response(scenario.error())
@@ -76,7 +88,7 @@ def test_the_catalogue_is_generated_from_every_provider(client) -> None:
 def test_each_scenario_through_prefer_and_through_a_rule(
     app, runtime, client, provider, scenario
 ) -> None:
-    method, path = PROBES[provider]
+    method, path = _probe(provider, scenario)
     status, body = _expected(app, runtime, provider, scenario)
     assert status == scenario.status
     headers = _headers(client, provider)
