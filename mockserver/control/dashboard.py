@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
 from mockserver.control.guard import INTERNAL, current_guard
+from mockserver.core.durations import parse_duration
 from mockserver.core.faults import rule_from
 from mockserver.core.outcomes import catalogue
 from mockserver.core.pipeline import add_hints
@@ -60,9 +61,9 @@ def dashboard_blueprint() -> Blueprint:
         with _runtime().shared.change():
             if seconds:
                 try:
-                    clock.advance(float(seconds))
-                except ValueError:
-                    return _back(f"advance must be seconds, not {seconds!r}")
+                    clock.advance(parse_duration(seconds))
+                except ValueError as exc:
+                    return _back(f"advance: {exc}")
             if request.form.get("freeze") == "on":
                 clock.freeze()
             elif request.form.get("freeze") == "off":

@@ -3,6 +3,7 @@ what a client sent (`count`, `find`), and the requests that matched no route."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -35,7 +36,42 @@ def _criteria(source: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(source) - set(CRITERIA) - {"limit"})
     if unknown:
         raise ApiError(400, "bad_request", f"unknown criteria {unknown}; known: {list(CRITERIA)}")
-    return {key: source[key] for key in CRITERIA if key in source}
+    criteria = {key: source[key] for key in CRITERIA if key in source}
+    if criteria.get("since") not in (None, ""):
+        criteria["since"] = _since(criteria["since"])
+    if criteria.get("status") not in (None, ""):
+        _check_status(criteria["status"])
+    return criteria
+
+
+def _since(raw: Any) -> int | float:
+    """A journal id (entries after it) or an RFC 3339 time (entries at or after it)."""
+    text = str(raw).strip()
+    if not isinstance(raw, bool) and text.isdigit() and len(text) < 19:
+        return int(text)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ApiError(
+            400,
+            "bad_request",
+            f"since must be a journal id (a whole number) or an RFC 3339 time with a zone, "
+            f"such as 2026-01-01T00:00:00Z; not {text[:60]!r}",
+        )
+    return moment.timestamp()
+
+
+def _check_status(raw: Any) -> None:
+    text = str(raw).strip().lower()
+    exact = text.isdigit() and 100 <= int(text) <= 599
+    if not (exact or (len(text) == 3 and text[0] in "12345" and text[1:] == "xx")):
+        raise ApiError(
+            400,
+            "bad_request",
+            f"status must be a code (100-599) or a class (2xx-5xx), not {text[:20]!r}",
+        )
 
 
 def _limit(source: dict[str, Any]) -> int:

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from mockserver import __version__
 from mockserver.core.clock import Clock, within_range
+from mockserver.core.durations import parse_duration
 from mockserver.core.errors import ApiError
 from mockserver.core.fixture_files import FixtureError, load_yaml
 from mockserver.core.http import mock_error, optional_json_object
@@ -22,19 +23,6 @@ from mockserver.core.runtime import Runtime
 
 def _runtime() -> Runtime:
     return current_app.extensions["mockserver"]
-
-
-def parse_duration(value: Any) -> float:
-    """Seconds from a number or a string such as "90", "15m", "48h", "2d"."""
-    if isinstance(value, bool):
-        raise ValueError("not a duration")
-    if isinstance(value, int | float):
-        return float(value)
-    text = str(value).strip().lower()
-    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-    if text and text[-1] in units:
-        return float(text[:-1]) * units[text[-1]]
-    return float(text)
 
 
 def _request_mapping() -> dict[str, Any]:
@@ -252,7 +240,11 @@ def _change_clock(runtime_clock: Clock, data: dict[str, Any]) -> None:
             raise ValueError("set needs a time zone, e.g. 2026-01-01T00:00:00Z")
         runtime_clock.set(moment)
     if "advance" in data:
-        runtime_clock.advance(parse_duration(data["advance"]))
+        try:
+            seconds = parse_duration(data["advance"])
+        except ValueError as exc:
+            raise ValueError(f"clock advance: {exc}") from exc
+        runtime_clock.advance(seconds)
     if data.get("freeze") is True:
         runtime_clock.freeze()
     elif data.get("freeze") is False:

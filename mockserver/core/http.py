@@ -66,14 +66,21 @@ def optional_json_object() -> dict[str, Any]:
 
 
 def choose_tenant(accounts: dict[str, T], tenant: str | None, what: str) -> T:
-    """A control-plane request's account: the one named by `tenant`, else the first."""
+    """A control-plane request's account: the one named by `tenant`, else the first. A tenant
+    is named by its full id (`vec:demo-institute`) or by the fixture's own id alone
+    (`demo-institute`) when just one tenant has it."""
     if not accounts:
         raise ApiError(404, "not_found", f"no {what} in the fixtures")
     if tenant is None:
         return next(iter(accounts.values()))
-    if tenant not in accounts:
-        raise ApiError(404, "not_found", f"no {what} {tenant}")
-    return accounts[tenant]
+    if not isinstance(tenant, str):
+        raise ApiError(400, "bad_request", f"tenant must be a string naming a {what}")
+    if tenant in accounts:
+        return accounts[tenant]
+    by_fixture_id = [key for key in accounts if key.split(":", 1)[-1] == tenant]
+    if len(by_fixture_id) == 1:
+        return accounts[by_fixture_id[0]]
+    raise ApiError(404, "not_found", f"no {what} {tenant}", extra={"known": sorted(accounts)})
 
 
 def configure_quota(limiter: RateLimiter, data: dict[str, Any]) -> dict[str, Any]:

@@ -205,8 +205,14 @@ def matches(entry: dict[str, Any], criteria: dict[str, Any]) -> bool:
         elif key == "body_contains":
             if str(wanted) not in (entry.get("body") or ""):
                 return False
-        elif key == "since":
-            if entry["id"] <= int(wanted):
+        elif key == "since":  # an id (int) or a moment (float, from an RFC 3339 time)
+            if isinstance(wanted, float):
+                at = entry["at"]
+                if isinstance(at, str):  # a read entry: ISO text on the server clock
+                    at = datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp()
+                if at < wanted:
+                    return False
+            elif entry["id"] <= int(wanted):
                 return False
         elif key == "unmatched":
             if bool(entry.get("unmatched")) != (str(wanted).lower() in ("1", "true", "yes")):

@@ -67,9 +67,27 @@ def apply(runtime: Any, provider: str | None) -> Response | None:
     for name in ("scenario", "code", "delay", "network"):
         if prefer.get(name):
             wanted[name] = prefer[name]
-            applied.append(f"{name}={prefer[name]}")
+            applied.append(f"{name}={_as_applied(name, prefer[name])}")
     g.preference_applied = ", ".join(applied) or None
     return _act(runtime, target, wanted)
+
+
+def _as_applied(name: str, value: str) -> str:
+    """What is really applied: a delay past the ceiling waits the ceiling, and says so."""
+    if name == "delay" and value.lstrip("-").isdigit():
+        return str(min(max(int(value), 0), MAX_DELAY_MS))
+    return value
+
+
+def _retry_after(runtime: Any, target: str) -> dict[str, str]:
+    """A 429 carries Retry-After as the provider's own 429 does (60 s when it has none)."""
+    for scenario in catalogue(runtime).get(target, {}).values():
+        if scenario.status == 429 and scenario.error is not None:
+            error = scenario.error()
+            headers = getattr(error, "headers", None) or {}
+            if headers.get("Retry-After"):
+                return {"Retry-After": headers["Retry-After"]}
+    return {"Retry-After": "60"}
 
 
 def relative_path(runtime: Any, target: str, provider: str | None) -> str:
@@ -134,7 +152,8 @@ def _act(runtime: Any, target: str, wanted: dict[str, Any]) -> Response | None:
             return _refuse(400, f"Prefer code must be a status from 400 to 599, not {code!r}")
         g.scenario = f"code={status}"
         reason = HTTP_STATUS_CODES.get(status, "Error")
-        raise ApiError(status, reason.lower().replace(" ", "_"), reason)
+        headers = _retry_after(runtime, target) if status == 429 else {}
+        raise ApiError(status, reason.lower().replace(" ", "_"), reason, headers=headers)
     name = wanted.get("scenario")
     if name:
         known = catalogue(runtime).get(target, {})

@@ -23,6 +23,7 @@ from urllib3.util import parse_url
 
 from mockserver.core import access_log
 from mockserver.core.clock import Clock, utc_iso
+from mockserver.core.errors import ApiError
 from mockserver.core.ids import ids
 from mockserver.core.outbound_http import post_for_status
 from mockserver.core.store import Store
@@ -49,6 +50,22 @@ def receiver_of(url: str) -> str:
     except urllib3.exceptions.LocationParseError:
         return url
     return f"{parts.scheme}://{parts.host}:{parts.port or ''}"
+
+
+def check_webhook_url(raw: Any) -> str:
+    """An http(s) URL with a host, as a receiver needs; ApiError (400) naming the rule."""
+    text = raw if isinstance(raw, str) else ""
+    try:
+        parts = parse_url(text)
+    except urllib3.exceptions.LocationParseError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.host:
+        raise ApiError(
+            400,
+            "bad_request",
+            f"a webhook URL must be http:// or https:// with a host, not {str(raw)[:80]!r}",
+        )
+    return text
 
 
 Signer = Callable[[str, bytes, int], dict[str, str]]

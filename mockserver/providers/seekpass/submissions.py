@@ -287,8 +287,16 @@ class SubmissionService:
         if outcome not in ("verified", "canceled"):
             raise ApiError(400, "bad_request", "outcome must be verified or canceled")
         for tenant in tenants:
+            # By SEEK Pass's own id (the redirect's `content=`), or by the partner's id that
+            # the status calls use: the newest request it names.
+            named = self.find(tenant, request_id)
+            own_id = (
+                named["id"]
+                if named is not None and not self.store.get(tenant, REQUEST_KIND, request_id)
+                else request_id
+            )
             with self.store.transaction() as tx:
-                request = tx.get(tenant, REQUEST_KIND, request_id, for_update=True)
+                request = tx.get(tenant, REQUEST_KIND, own_id, for_update=True)
                 if request is None:
                     continue
                 status, _ = self.effective_status(request)
@@ -297,7 +305,7 @@ class SubmissionService:
                 request.update(status=outcome, finalized_at=utc_iso(self.clock.now()))
                 if result is not None:
                     request["result"] = result
-                tx.put(tenant, REQUEST_KIND, request_id, request)
+                tx.put(tenant, REQUEST_KIND, own_id, request)
                 if outcome == "canceled":
                     # A declined request's documents are deleted; its upload links stop
                     # working (FIDELITY.md, "Uploads").

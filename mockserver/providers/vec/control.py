@@ -7,9 +7,11 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
 
+from mockserver.core.durations import parse_duration
 from mockserver.core.errors import ApiError
 from mockserver.core.http import choose_tenant, optional_json_object
 from mockserver.core.ids import ids
+from mockserver.core.webhooks import check_webhook_url
 from mockserver.providers.vec.accounts import Institution
 from mockserver.providers.vec.models import VecModel
 
@@ -75,6 +77,7 @@ def build_control_blueprint() -> Blueprint:
         if data.get("url") is None:
             institution.webhook = None
         else:
+            check_webhook_url(data["url"])
             institution.webhook = {
                 "id": (institution.webhook or {}).get("id") or ids.uuid(),
                 "url": str(data["url"]),
@@ -99,7 +102,9 @@ def build_control_blueprint() -> Blueprint:
 
 
 def _processing_seconds(raw: Any) -> float:
-    seconds = max(0.0, float(raw))
-    if seconds > MAX_PROCESSING_SECONDS:  # (NaN became 0 above, as a negative does)
+    """A duration from 0 to a year (`30`, `90s`, `15m`, `2d`); a negative one is refused, not
+    quietly made 0."""
+    seconds = parse_duration(raw, allow_negative=False)
+    if seconds > MAX_PROCESSING_SECONDS:
         raise ValueError(f"processing_seconds must be at most {MAX_PROCESSING_SECONDS} (a year)")
     return seconds
