@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from mockserver.core.durations import parse_duration
 from mockserver.core.store import Store
 
 COUNTS_TENANT = "_mock"
@@ -55,14 +56,22 @@ def quota_from(data: Any, default: Quota) -> Quota:
     positive number."""
     if not isinstance(data, dict):
         return default
+    limit = data.get("limit", default.limit)
+    if isinstance(limit, bool) or not isinstance(limit, int | str):
+        raise ValueError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     try:
         quota = Quota(
-            limit=int(data.get("limit", default.limit)),
-            window_seconds=float(data.get("window_seconds", default.window_seconds)),
-            period_seconds=float(data.get("period_seconds", default.period_seconds)),
+            limit=int(limit),
+            # Durations as everywhere on the control plane: 300, "90s", "5m", "1h", "1d".
+            window_seconds=parse_duration(data.get("window_seconds", default.window_seconds)),
+            period_seconds=parse_duration(data.get("period_seconds", default.period_seconds)),
         )
     except (TypeError, ValueError) as exc:
-        raise ValueError("limit, window_seconds and period_seconds must be numbers") from exc
+        raise ValueError(
+            f"limit must be a whole number from 1 to {MAX_LIMIT}; window_seconds a duration "
+            f"from {MIN_SECONDS} to {MAX_WINDOW_SECONDS} s and period_seconds one from "
+            f"{MIN_SECONDS} to window_seconds (seconds, or 90s, 15m, 48h, 2d, 2w): {exc}"
+        ) from exc
     if not 1 <= quota.limit <= MAX_LIMIT:
         raise ValueError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     if not MIN_SECONDS <= quota.window_seconds <= MAX_WINDOW_SECONDS:

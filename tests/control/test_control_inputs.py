@@ -110,3 +110,16 @@ def test_preferences_say_what_was_applied(client) -> None:
         headers={"Authorization": "Bearer vec-demo-full-token", "Prefer": "code=429"},
     )
     assert vec.status_code == 429 and vec.headers["Retry-After"].isdigit()
+
+
+def test_quota_windows_take_durations_too(client) -> None:
+    answer = client.post(
+        "/_mock/accredible/rate_limit",
+        json={"limit": 5, "window_seconds": "5m", "period_seconds": "30s"},
+    )
+    assert answer.status_code == 200, answer.get_json()
+    wrong = client.post(
+        "/_mock/accredible/rate_limit", json={"limit": 5, "window_seconds": "5 min"}
+    )
+    assert wrong.status_code in (400, 422)
+    assert "90s, 15m, 48h, 2d, 2w" in str(wrong.get_json())
