@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from mockserver.core.errors import ApiError
 from mockserver.core.journal import Journal
+from mockserver.core.matchers import check_body_matcher, check_header_matcher
 from mockserver.core.pipeline import add_hints
 
 CRITERIA = (
@@ -25,6 +26,9 @@ CRITERIA = (
     "since",
     "body_contains",
     "request_id",
+    "match_headers",
+    "match_body",
+    "header",
 )
 
 
@@ -41,6 +45,18 @@ def _criteria(source: dict[str, Any]) -> dict[str, Any]:
         criteria["since"] = _since(criteria["since"])
     if criteria.get("status") not in (None, ""):
         _check_status(criteria["status"])
+    try:
+        if "header" in criteria:  # a query string's form: header=Name:value
+            name, sep, value = str(criteria.pop("header")).partition(":")
+            if not sep or not name.strip():
+                raise ValueError("header must be Name:value, e.g. header=X-Request-Id:abc")
+            criteria["match_headers"] = {name.strip(): value.strip()}
+        if "match_headers" in criteria:
+            criteria["match_headers"] = check_header_matcher(criteria["match_headers"])
+        if "match_body" in criteria:
+            criteria["match_body"] = check_body_matcher(criteria["match_body"])
+    except ValueError as exc:
+        raise ApiError(400, "bad_request", str(exc)) from exc
     return criteria
 
 

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from mockserver.core.ids import ids
+from mockserver.core.matchers import check_body_matcher, check_header_matcher
 from mockserver.core.netfaults import KINDS
 
 MAX_DELAY_MS = 60_000
@@ -35,8 +36,20 @@ class FaultRule:
     status: int | None = None
     delay_ms: int | None = None
     network: str | None = None
+    # Matchers beyond method, path and tenant (core/matchers.py, shared with the journal).
+    match_headers: dict[str, str] | None = None
+    match_body: dict[str, Any] | None = None
+    # A custom answer: `body` (JSON or text) with `status` (default 200) and `headers`, or
+    # `message` rendered in the provider's own error envelope with `status`.
+    body: Any = None
+    headers: dict[str, str] | None = None
+    message: str | None = None
     fired: int = 0
     matched: int = 0
+
+    @property
+    def custom_answer(self) -> bool:
+        return self.body is not None or self.message is not None or bool(self.headers)
 
     def describe(self) -> dict[str, Any]:
         return {**asdict(self), "active": self.times is None or self.times > 0}
@@ -71,6 +84,11 @@ def rule_from(data: dict[str, Any]) -> FaultRule:
         "status",
         "delay_ms",
         "network",
+        "match_headers",
+        "match_body",
+        "body",
+        "headers",
+        "message",
     }
     unknown = sorted(set(data) - known)
     if unknown:
@@ -88,6 +106,21 @@ def rule_from(data: dict[str, Any]) -> FaultRule:
     for name in ("provider", "method", "path", "tenant", "scenario"):
         if data.get(name) is not None and not isinstance(data[name], str):
             raise ValueError(f"{name} must be a string")
+    headers = data.get("headers")
+    if headers is not None and not (
+        isinstance(headers, dict)
+        and all(
+            isinstance(k, str) and isinstance(v, str) and "\n" not in k + v and "\r" not in k + v
+            for k, v in headers.items()
+        )
+    ):
+        raise ValueError("headers must be an object of header names to text values")
+    message = data.get("message")
+    if message is not None and not isinstance(message, str):
+        raise ValueError("message must be a string")
+    if message is not None and data.get("body") is not None:
+        raise ValueError("give body (answered as it is) or message (in the provider's envelope)")
+    status_low = 100 if data.get("body") is not None or headers else 400
     rule = FaultRule(
         id=ids.hex(6),
         provider=data.get("provider"),
@@ -97,12 +130,28 @@ def rule_from(data: dict[str, Any]) -> FaultRule:
         times=_optional_int(data, "times", 1, 10**9),
         probability=float(probability),
         scenario=data.get("scenario"),
-        status=_optional_int(data, "status", 400, 599),
+        status=_optional_int(data, "status", status_low, 599),
         delay_ms=_optional_int(data, "delay_ms", 0, MAX_DELAY_MS),
         network=network,
+        match_headers=(
+            check_header_matcher(data["match_headers"])
+            if data.get("match_headers") is not None
+            else None
+        ),
+        match_body=(
+            check_body_matcher(data["match_body"]) if data.get("match_body") is not None else None
+        ),
+        body=data.get("body"),
+        headers=headers,
+        message=message,
     )
-    if not (rule.scenario or rule.status or rule.delay_ms or rule.network):
-        raise ValueError("a rule needs an outcome: scenario, status, delay_ms or network")
+    if message is not None and rule.status is None:
+        raise ValueError("a message needs its status (400-599)")
+    if not (rule.scenario or rule.status or rule.delay_ms or rule.network or rule.custom_answer):
+        raise ValueError(
+            "a rule needs an outcome: scenario, status, delay_ms, network, or a custom answer "
+            "(body, headers, message)"
+        )
     return rule
 
 

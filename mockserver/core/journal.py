@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mockserver.core.clock import utc_iso
+from mockserver.core.matchers import body_matches, headers_match
 from mockserver.core.store import Store
 
 MASKED_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
@@ -213,6 +214,12 @@ def matches(entry: dict[str, Any], criteria: dict[str, Any]) -> bool:
                 if at < wanted:
                     return False
             elif entry["id"] <= int(wanted):
+                return False
+        elif key == "match_headers":  # the same matchers as fault rules (core/matchers.py)
+            if not headers_match(entry.get("headers") or {}, wanted):
+                return False
+        elif key == "match_body":
+            if not body_matches(entry.get("body"), wanted):
                 return False
         elif key == "unmatched":
             if bool(entry.get("unmatched")) != (str(wanted).lower() in ("1", "true", "yes")):

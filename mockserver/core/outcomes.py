@@ -9,6 +9,7 @@ overlap.
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -19,6 +20,7 @@ from mockserver.core import netfaults, scenarios
 from mockserver.core.errors import ApiError
 from mockserver.core.faults import MAX_DELAY_MS
 from mockserver.core.http import mock_error
+from mockserver.core.matchers import body_matches, headers_match
 from mockserver.core.storage import S3_PREFIX
 
 
@@ -58,9 +60,10 @@ def apply(runtime: Any, provider: str | None) -> Response | None:
         g.fault = rule.id
         wanted = {
             "scenario": rule.scenario,
-            "code": rule.status,
+            "code": None if rule.custom_answer else rule.status,
             "delay": rule.delay_ms,
             "network": rule.network,
+            "answer": rule if rule.custom_answer else None,
         }
     g.rule_owns_scenario = rule is not None and bool(rule.scenario) and not prefer.get("scenario")
     applied = []
@@ -103,7 +106,13 @@ def _applies_here(runtime: Any, target: str, provider: str | None) -> Any:
 
     def applies(rule: Any) -> bool:
         scenario = known.get(rule.scenario) if rule.scenario else None
-        return scenario is None or scenario.applies(method, path)
+        if scenario is not None and not scenario.applies(method, path):
+            return False
+        if not headers_match(request.headers, rule.match_headers):
+            return False
+        return rule.match_body is None or body_matches(
+            request.get_data(cache=True), rule.match_body
+        )
 
     return applies
 
@@ -142,6 +151,9 @@ def _act(runtime: Any, target: str, wanted: dict[str, Any]) -> Response | None:
             )
         g.scenario = f"network={network}"
         return mock_error(599, "connection broken on purpose")  # never reaches the client
+    answer = wanted.get("answer")
+    if answer is not None and not wanted.get("scenario"):
+        return _custom_answer(runtime, target, answer)
     code = wanted.get("code")
     if code not in (None, ""):
         try:
@@ -172,6 +184,34 @@ def _act(runtime: Any, target: str, wanted: dict[str, Any]) -> Response | None:
             return None
         raise scenario.error()  # type: ignore[misc]
     return None
+
+
+def _custom_answer(runtime: Any, target: str, rule: Any) -> Response:
+    """A rule's own answer: its body as it is (JSON, or text), or its message in the
+    provider's error envelope; its headers on either."""
+    from mockserver.core.s3_routes import S3Error, s3_error_response  # (imports this module)
+
+    g.scenario = "custom answer"
+    if rule.message is not None:
+        reason = HTTP_STATUS_CODES.get(rule.status, "Error").lower().replace(" ", "_")
+        error = ApiError(rule.status, reason, rule.message)
+        provider = runtime.providers.get(target)
+        response = (
+            provider.render_error(error)
+            if provider is not None
+            else s3_error_response(S3Error(rule.status, reason, rule.message))
+        )
+    elif isinstance(rule.body, str):
+        response = Response(rule.body, status=rule.status or 200, mimetype="text/plain")
+    elif rule.body is not None:
+        response = Response(
+            json.dumps(rule.body), status=rule.status or 200, mimetype="application/json"
+        )
+    else:
+        response = Response(b"", status=rule.status or 200)
+    for name, value in (rule.headers or {}).items():
+        response.headers[name] = value
+    return response
 
 
 def _delay(runtime: Any, milliseconds: int) -> None:
