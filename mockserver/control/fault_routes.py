@@ -10,8 +10,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from mockserver.core.errors import ApiError
 from mockserver.core.faults import rule_from
-from mockserver.core.outcomes import catalogue
-from mockserver.core.storage import S3_PREFIX
+from mockserver.core.outcomes import catalogue, target_prefix
 
 
 def _runtime():  # noqa: ANN202
@@ -23,7 +22,7 @@ def _check_reachable(runtime: Any, target: str, rule: Any, scenario: Any) -> Non
     would never fire, and a QA engineer would wait for it."""
     if not scenario.applies_to or not (rule.method or rule.path):
         return
-    prefix = runtime.providers[target].prefix if target in runtime.providers else S3_PREFIX
+    prefix = target_prefix(runtime, target)
     for methods, path in scenario.sample_paths():
         method_ok = not rule.method or rule.method.upper() in methods
         path_ok = not rule.path or fnmatch.fnmatchcase(prefix + path, rule.path)

@@ -3,6 +3,8 @@ matchers (issue 17, part 2)."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from mockserver.core.errors import ApiError
@@ -141,3 +143,20 @@ def test_custom_answers_are_checked(client) -> None:
         answer = client.post("/_mock/faults", json=body)
         assert answer.status_code == 422, body
         assert allowed in answer.get_json()["mock_error"]["message"], body
+
+
+def test_a_body_matcher_never_reads_an_upload_past_the_api_limit(client) -> None:
+    """A JSON-subset rule looks at JSON bodies only: a 12 MB file (over the API's 10 MiB,
+    under the upload limit) still reaches VEC's upload route."""
+    client.post(
+        "/_mock/faults",
+        json={"provider": "vec", "match_body": {"x": 1}, "status": 500, "message": "never"},
+    )
+    pdf = b"%PDF-1.4\n" + b"0" * (12 * 1024 * 1024)
+    answer = client.post(
+        "/vec/business/certificate-vault/upload-file",
+        data={"file": (io.BytesIO(pdf), "big.pdf")},
+        headers=VEC,
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 201, answer.get_json()

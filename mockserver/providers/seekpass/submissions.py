@@ -289,12 +289,10 @@ class SubmissionService:
         for tenant in tenants:
             # By SEEK Pass's own id (the redirect's `content=`), or by the partner's id that
             # the status calls use: the newest request it names.
-            named = self.find(tenant, request_id)
-            own_id = (
-                named["id"]
-                if named is not None and not self.store.get(tenant, REQUEST_KIND, request_id)
-                else request_id
-            )
+            own_id = request_id
+            if self.store.get(tenant, REQUEST_KIND, request_id) is None:
+                named = self.find(tenant, request_id)
+                own_id = named["id"] if named is not None else request_id
             with self.store.transaction() as tx:
                 request = tx.get(tenant, REQUEST_KIND, own_id, for_update=True)
                 if request is None:
