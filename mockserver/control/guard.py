@@ -52,6 +52,7 @@ SECURITY_HEADERS = {
 }
 DASHBOARD_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "script-src 'self'; connect-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 
@@ -94,6 +95,28 @@ class ControlGuard:
             )
         if request.method in STATE_CHANGING:
             return self.body_refusal()
+        return None
+
+    # ---- forms of the sandbox's own pages outside /_mock (the SEEK Pass stand-in page) -----
+
+    def page_token(self, scope: str) -> str:
+        """A form token for one page (one request id): only a page the sandbox served knows
+        it, and it is worth nothing for any other page."""
+        return hmac.new(self.form_token.encode(), scope.encode(), "sha256").hexdigest()
+
+    def page_form_refusal(self, scope: str) -> str | None:
+        """Why a form post from a stand-in page is refused (another site's page posting it,
+        a rebinding host name, a missing or wrong token), or None."""
+        if not self.allows_host(host_name(request.host)):
+            return f"Host {request.host!r} is not a name of this sandbox"
+        origin = request.headers.get("Origin")
+        if (origin is not None and not self.allows_origin(origin)) or request.headers.get(
+            "Sec-Fetch-Site"
+        ) == "cross-site":
+            return "forms from other sites are refused"
+        given = request.form.get("form_token", "")
+        if not hmac.compare_digest(given.encode(), self.page_token(scope).encode()):
+            return "this form must come from the page the sandbox served"
         return None
 
     def allows_host(self, host: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -45,11 +46,21 @@ def contract_operations(path: Path) -> set[tuple[str, str]]:
     }
 
 
+def user_page(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Marks a view as a page for people (a provider's stand-in web page), which is not part
+    of the provider's API and so not of its contract."""
+    view.user_page = True  # type: ignore[attr-defined]
+    return view
+
+
 def served_operations(app: Flask, prefix: str) -> set[tuple[str, str]]:
-    """(METHOD, path template) of every route the app serves under a provider prefix."""
+    """(METHOD, path template) of every route the app serves under a provider prefix, its
+    pages for people left out."""
     found = set()
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith(prefix + "/"):
+            continue
+        if getattr(app.view_functions.get(rule.endpoint), "user_page", False):
             continue
         template = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule[len(prefix) :])
         for method in rule.methods or ():

@@ -33,6 +33,7 @@ from mockserver.core.storage import S3_PREFIX
 MOCK_HEADER = "X-Mockserver"
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 CONTROL_PREFIX = "/_mock"
+FAVICON = "/favicon.ico"  # the browser's own request, answered but not journaled
 # Request bodies larger than this are journaled by size only (uploads can be 25 MB).
 READ_LIMIT = 1024 * 1024
 
@@ -127,7 +128,7 @@ def _journal(app: Flask, response: Response, tenant: str | None) -> None:
     path = req.environ.get(ORIGINAL_PATH) or req.path  # as the client sent it
     unmatched = req.url_rule is None
     control = path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
-    if control and not unmatched:
+    if (control and not unmatched) or path == FAVICON:
         return
     runtime = current_app.extensions["mockserver"]
     journal = runtime.journal

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from mockserver.core.http import PROVIDER_ROOT_ENVIRON
+from mockserver.core.storage import S3_PREFIX
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -22,7 +23,10 @@ class ProviderPorts:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         prefix = self.prefixes_by_port.get(int(environ.get("SERVER_PORT") or 0))
-        if prefix is not None:
+        # Upload links a provider hands out on its own port point at that port (the request's
+        # host): they are the embedded S3's, served at the same path on every port.
+        shared = environ.get("PATH_INFO", "").startswith(S3_PREFIX + "/")
+        if prefix is not None and not shared:
             environ = dict(environ)
             environ["PATH_INFO"] = prefix + environ.get("PATH_INFO", "")
             environ[PROVIDER_ROOT_ENVIRON] = prefix

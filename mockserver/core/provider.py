@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from mockserver.core.errors import ApiError, ValidationFailed
 from mockserver.core.frameworks.base import PLAIN, Framework
+from mockserver.core.panels import Panel
 from mockserver.core.scenarios import Scenario
 
 if TYPE_CHECKING:
@@ -40,6 +41,9 @@ class Provider:
     scenarios: list[Scenario] = []  # the provider's named outcomes (core/scenarios.py)
     # What the provider hands out, by label: the store kinds /_mock/issued lists.
     issued_kinds: dict[str, str] = {}
+    # The dashboard's names for the kinds of record the provider stores; a kind named None is
+    # bookkeeping and not shown (an unnamed kind is shown as it is stored).
+    state_labels: dict[str, str | None] = {}
     model: Any = None
     # The shape of the provider's fixture file (core/fixture_files.py); unknown keys refused.
     fixture_schema: type[Schema] | None = None
@@ -111,10 +115,9 @@ class Provider:
             ]
         return found
 
-    def dashboard_panel(self) -> list[dict[str, Any]]:
-        """Rows the dashboard shows for this provider, each `{"label", "detail", "action"?}`;
-        an action `{"label", "path", "json"?}` is a control-plane POST the page offers as a
-        button (Springest's certification verification, for instance)."""
+    def dashboard_panel(self) -> list[Panel]:
+        """What the dashboard shows for this provider and the actions it offers there (each a
+        control-plane POST made for the person), from the provider's own `dashboard.py`."""
         return []
 
     def tenants(self) -> list[dict[str, Any]]:

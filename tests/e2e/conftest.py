@@ -3,6 +3,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from tests.e2e.browser import browser  # noqa: F401 - the fixture, for every browser test
 from tests.e2e.live import LiveServer
 
 

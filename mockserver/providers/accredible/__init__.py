@@ -8,9 +8,10 @@ from typing import Any
 from flask import request
 
 from mockserver.core.frameworks.rails import RAILS_WITH_FORMAT
+from mockserver.core.panels import Panel
 from mockserver.core.provider import Provider, credentials_by_tenant
 from mockserver.core.runtime import Runtime
-from mockserver.providers.accredible import errors
+from mockserver.providers.accredible import dashboard, errors
 from mockserver.providers.accredible.accounts import api_key_from_header
 from mockserver.providers.accredible.control import build_control_blueprint
 from mockserver.providers.accredible.fixtures import AccredibleFixtures
@@ -28,6 +29,7 @@ class Accredible(Provider):
     build_control_blueprint = staticmethod(build_control_blueprint)
     render = staticmethod(errors.render)
     scenarios = SCENARIOS
+    state_labels = {"account": "credit balances"}
     fixture_schema = AccredibleFixtures
     issued_kinds = {"credentials": "credential", "groups": "group", "data_exports": "data_export"}
 
@@ -39,6 +41,9 @@ class Accredible(Provider):
         key = api_key_from_header(request.headers.get("Authorization", ""))
         found = self.model.accounts.keys.get(key or "")
         return found[0] if found else None
+
+    def dashboard_panel(self) -> list[Panel]:
+        return dashboard.panels(self.model)
 
     def tenants(self) -> list[dict[str, Any]]:
         listed = []

@@ -9,9 +9,10 @@ from flask import request
 from mockserver.core.auth import basic_credentials, bearer_token
 from mockserver.core.errors import ApiError
 from mockserver.core.frameworks.rails import RAILS
+from mockserver.core.panels import Panel
 from mockserver.core.provider import Provider
 from mockserver.core.runtime import Runtime
-from mockserver.providers.seekpass import errors
+from mockserver.providers.seekpass import dashboard, errors
 from mockserver.providers.seekpass.control import build_control_blueprint
 from mockserver.providers.seekpass.fixtures import SeekPassFixtures
 from mockserver.providers.seekpass.models import SeekPassModel
@@ -28,6 +29,7 @@ class SeekPass(Provider):
     build_control_blueprint = staticmethod(build_control_blueprint)
     render = staticmethod(errors.render)
     scenarios = SCENARIOS
+    state_labels = {"request": "requests", "webhook": "webhooks"}
     fixture_schema = SeekPassFixtures
     issued_kinds = {"requests": "request", "webhooks": "webhook"}
 
@@ -60,6 +62,9 @@ class SeekPass(Provider):
             t for t in self.model.tokens.recent if not tenant or t["tenant"] == tenant
         ]
         return found
+
+    def dashboard_panel(self) -> list[Panel]:
+        return dashboard.panels(self.model)
 
     def tenants(self) -> list[dict[str, Any]]:
         by_tenant: dict[str, dict[str, Any]] = {}

@@ -29,6 +29,7 @@ from mockserver.providers.seekpass.schemas import (
 )
 from mockserver.providers.seekpass.submissions import Links, NewSubmission
 from mockserver.providers.seekpass.tokens import Caller
+from mockserver.providers.seekpass.user_pages import add_user_pages
 
 PREFIX = "/seekpass"
 # One instance each: marshmallow builds nested schemas per instance, and loading is
@@ -106,7 +107,7 @@ def _add_v1_single(kind: str) -> Callable[[], tuple[Response, int]]:
 
 
 def build_blueprint() -> Blueprint:
-    blueprint = Blueprint("seekpass", __name__)
+    blueprint = Blueprint("seekpass", __name__, template_folder="templates")
     # `GET /api/partner/v2/verify/requests/digital_identity.json` is a 405, not a request id.
     segment_except(blueprint, "verify_ref", "digital_identity")
 
@@ -227,4 +228,5 @@ def build_blueprint() -> Blueprint:
         _model().webhooks.delete(_caller().tenant, webhook_id)
         return "", 204
 
+    add_user_pages(blueprint)  # where the redirect_uri leads: the user's side, as pages
     return blueprint

@@ -260,12 +260,12 @@ class SubmissionService:
                         "tenant": tenant,
                         "status": status,
                         "finalized_at": finalized_at,
-                        "uploads": self._upload_states(tenant, request),
+                        "uploads": self.upload_states(tenant, request),
                     }
                 )
         return listed
 
-    def _upload_states(self, tenant: str, request: dict[str, Any]) -> list[dict[str, Any]]:
+    def upload_states(self, tenant: str, request: dict[str, Any]) -> list[dict[str, Any]]:
         states = []
         for asset in request["assets"]:
             record = self.uploads.get(tenant, asset["key"]) or {}

@@ -7,9 +7,10 @@ from typing import Any
 from werkzeug.exceptions import HTTPException
 
 from mockserver.core.frameworks.rails import RAILS
+from mockserver.core.panels import Panel
 from mockserver.core.provider import Provider, credentials_by_tenant
 from mockserver.core.runtime import Runtime
-from mockserver.providers.springest import errors
+from mockserver.providers.springest import dashboard, errors
 from mockserver.providers.springest.accounts import api_key
 from mockserver.providers.springest.control import build_control_blueprint
 from mockserver.providers.springest.fixtures import SpringestFixtures
@@ -27,6 +28,7 @@ class Springest(Provider):
     build_control_blueprint = staticmethod(build_control_blueprint)
     render = staticmethod(errors.render)
     scenarios = SCENARIOS
+    state_labels = {"certification": "certifications", "partner": "partners"}
     fixture_schema = SpringestFixtures
     issued_kinds = {"certificates": "certificate"}
 
@@ -41,26 +43,8 @@ class Springest(Provider):
             return None
         return found[0] if found else None
 
-    def dashboard_panel(self) -> list[dict[str, Any]]:
-        rows = []
-        for partner in self.model.accounts.partners.values():
-            for certification in self.model.certificates.certifications(partner.tenant):
-                verified = certification.get("verified")
-                rows.append(
-                    {
-                        "label": f"{partner.tenant} · certification {certification['id']}",
-                        "detail": f"{certification.get('name')}: "
-                        + ("verified" if verified else "not verified"),
-                        "action": None
-                        if verified
-                        else {
-                            "label": "verify",
-                            "path": f"/_mock/springest/certifications/{certification['id']}/verify",
-                            "json": {"tenant": partner.tenant},
-                        },
-                    }
-                )
-        return rows
+    def dashboard_panel(self) -> list[Panel]:
+        return dashboard.panels(self.model)
 
     def tenants(self) -> list[dict[str, Any]]:
         listed = []

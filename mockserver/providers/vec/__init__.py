@@ -6,9 +6,10 @@ from typing import Any
 
 from mockserver.core.auth import bearer_token
 from mockserver.core.frameworks.laravel import LARAVEL
+from mockserver.core.panels import Panel
 from mockserver.core.provider import Provider, credentials_by_tenant
 from mockserver.core.runtime import Runtime
-from mockserver.providers.vec import errors
+from mockserver.providers.vec import dashboard, errors
 from mockserver.providers.vec.control import build_control_blueprint
 from mockserver.providers.vec.fixtures import VecFixtures
 from mockserver.providers.vec.models import VecModel
@@ -25,6 +26,13 @@ class Vec(Provider):
     build_control_blueprint = staticmethod(build_control_blueprint)
     render = staticmethod(errors.render)
     scenarios = SCENARIOS
+    state_labels = {
+        "vec_vault": "vault certificates",
+        "vec_file": "uploaded files",
+        "vec_batch": "batches",
+        "vec_certificate": "batch certificates",
+        "vec_counter": None,
+    }
     fixture_schema = VecFixtures
     issued_kinds = {
         "files": "vec_file",
@@ -40,6 +48,9 @@ class Vec(Provider):
     def request_tenant(self) -> str | None:
         found = self.model.accounts.tokens.get(bearer_token() or "")
         return found[0] if found else None
+
+    def dashboard_panel(self) -> list[Panel]:
+        return dashboard.panels(self.model)
 
     def tenants(self) -> list[dict[str, Any]]:
         listed = []
