@@ -72,8 +72,19 @@ def control_blueprint() -> Blueprint:
 
     @blueprint.post("/reset")
     def reset() -> Response:
-        took = _runtime().reset()
-        return jsonify({"status": "reset", "took_ms": took})
+        """`{"fixtures": "initial"}` also puts back the fixtures the server started with
+        (default `"current"`: the ones loaded last stay)."""
+        data = _request_mapping()
+        unknown = sorted(set(data) - {"fixtures"})
+        choice = data.get("fixtures", "current")
+        if unknown or choice not in ("current", "initial"):
+            return mock_error(
+                400,
+                'reset takes {"fixtures": "current"} (the default) or {"fixtures": "initial"}',
+                got=data if not unknown else unknown,
+            )
+        took = _runtime().reset(initial_fixtures=choice == "initial")
+        return jsonify({"status": "reset", "took_ms": took, "fixtures": choice})
 
     @blueprint.get("/fixtures")
     def fixtures() -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
 import threading
 import time
@@ -55,6 +56,11 @@ class Runtime:
         self.scheduler.add("webhooks", lambda: self.webhooks.run_due(wait=False))
         self.providers: dict[str, Provider] = {cls.name: cls(self) for cls in discover()}
         self.load_fixture_dir(settings.fixtures_folder)
+        # What the server started with, for a reset that also undoes fixtures loaded since
+        # (the pytest plugin's per-test reset: what one test loads is gone in the next).
+        self.initial_fixtures = {
+            name: copy.deepcopy(p.fixtures) for name, p in self.providers.items()
+        }
         self.shared.start()
         self.scheduler.add("shared control state", self.shared.sync)
         for name, provider in self.providers.items():
@@ -100,12 +106,16 @@ class Runtime:
             self.providers[name].load_fixtures(section or {})
         return sorted(data)
 
-    def reset(self) -> float:
+    def reset(self, initial_fixtures: bool = False) -> float:
         """Forget all state, objects, clock changes and control-plane settings; the loaded
-        fixtures stay and are applied afresh. Returns milliseconds."""
+        fixtures stay and are applied afresh (or, with `initial_fixtures`, the ones the server
+        started with). Returns milliseconds."""
         started = time.perf_counter()
-        for provider in self.providers.values():
-            provider.load_fixtures(provider.fixtures)
+        for name, provider in self.providers.items():
+            if initial_fixtures:
+                provider.load_fixtures(copy.deepcopy(self.initial_fixtures[name]))
+            else:
+                provider.load_fixtures(provider.fixtures)
         self.webhooks.forget_in_flight()
         self.store.clear()
         self.storage.clear()

@@ -4,6 +4,7 @@ pytest-xdist worker, reset between tests."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +111,56 @@ def test_fixtures_dir_from_option_ini_or_environment(tmp_path: Path) -> None:
     broken = _consumer_run(tmp_path, "test_mine.py")
     assert broken.returncode != 0
     assert "seekpass.yaml: accounts[0].clientz: unknown key" in broken.stdout
+
+
+ISOLATION_TEST = """
+import requests
+
+def test_1_loads_its_own_fixtures_and_makes_state(mockserver):
+    mockserver.fixtures({"seekpass": {"accounts": [
+        {"id": "mine", "clients": [{"client_id": "c", "client_secret": "s"}]}]}})
+    assert [t["tenant"] for t in mockserver.credentials["seekpass"]] == ["seekpass:mine"]
+    requests.get(mockserver.url("vec", "/business/certificate-vault"),
+                 headers={"Authorization": "Bearer vec-demo-full-token"}, timeout=10)
+
+def test_2_sees_what_test_1_left(mockserver):
+    tenants = [t["tenant"] for t in mockserver.credentials["seekpass"]]
+    print("TENANTS", tenants, "COUNT", mockserver.count(), "HTTP",
+          mockserver.call("GET", "/_mock/health")["http"])
+"""
+
+
+def _report(done: subprocess.CompletedProcess) -> str:
+    found = re.search(r"TENANTS .*", done.stdout)  # printed after pytest's progress dot
+    assert found, done.stdout + done.stderr
+    return found.group(0)
+
+
+def test_each_test_starts_from_the_sessions_fixtures(tmp_path: Path) -> None:
+    (tmp_path / "test_isolation.py").write_text(ISOLATION_TEST)
+    done = _consumer_run(tmp_path, "-s", "test_isolation.py")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "seekpass:mine" not in _report(done)
+    assert "seekpass:demo-university" in _report(done)
+    assert "COUNT 0 HTTP waitress" in _report(done)
+
+
+def test_reset_off_and_the_http_layer_from_ini_and_command_line(tmp_path: Path) -> None:
+    (tmp_path / "test_isolation.py").write_text(ISOLATION_TEST)
+    (tmp_path / "pytest.ini").write_text("[pytest]\nmockserver_reset = off\n")
+    kept = _consumer_run(tmp_path, "-s", "test_isolation.py")
+    assert kept.returncode == 0, kept.stdout + kept.stderr
+    assert "['seekpass:mine'] COUNT 1" in _report(kept)  # nothing was put back
+    on_again = _consumer_run(tmp_path, "-s", "--mockserver-reset", "on", "test_isolation.py")
+    assert "COUNT 0" in _report(on_again)  # the command line wins over the ini file
+
+    (tmp_path / "pytest.ini").write_text("[pytest]\nmockserver_http = granian\n")
+    granian = _consumer_run(tmp_path, "-s", "test_isolation.py")
+    assert granian.returncode == 0, granian.stdout + granian.stderr
+    assert "COUNT 0 HTTP granian" in _report(granian)
+
+    (tmp_path / "pytest.ini").write_text("[pytest]\nmockserver_http = tornado\n")
+    wrong = _consumer_run(tmp_path, "test_isolation.py")
+    assert wrong.returncode == 4  # pytest's usage error, before any test runs
+    assert "mockserver_http must be one of waitress, granian, not 'tornado'" in wrong.stderr
+    assert "Traceback" not in wrong.stderr

@@ -161,7 +161,11 @@ class SeekPassModel:
         tenants = self.tokens.tenants
         request = None
         for tenant in tenants:
-            request = self.submissions.store.get(tenant, "request", request_id)
+            # SEEK Pass's own id, or the partner's (as submissions.complete takes either): a
+            # verify request finished by the partner's id must get its identity too.
+            request = self.submissions.store.get(
+                tenant, "request", request_id
+            ) or self.submissions.find(tenant, request_id)
             if request is not None:
                 break
         result = None
