@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from mockserver.core.errors import ApiError
 from mockserver.core.faults import rule_from
+from mockserver.core.http import one_of
 from mockserver.core.outcomes import catalogue, target_prefix
 
 
@@ -44,6 +45,8 @@ def fault_blueprint() -> Blueprint:
     def list_scenarios() -> Response:
         """Every documented outcome by provider, generated from the providers' scenario code."""
         wanted = request.args.get("provider")
+        if wanted:
+            one_of(wanted, list(catalogue(_runtime())), "provider")
         found = [
             scenario.describe(provider)
             for provider, by_name in catalogue(_runtime()).items()

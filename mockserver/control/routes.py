@@ -16,9 +16,13 @@ from mockserver.core.clock import Clock, within_range
 from mockserver.core.durations import parse_duration
 from mockserver.core.errors import ApiError
 from mockserver.core.fixture_files import FixtureError, load_yaml
-from mockserver.core.http import mock_error, optional_json_object
+from mockserver.core.http import mock_error, one_of, optional_json_object
 from mockserver.core.journal import mask_document
 from mockserver.core.runtime import Runtime
+
+MAX_LISTED = 10_000  # /_mock/issued's limit, at most
+UPLOAD_STATES = ("pending", "uploaded", "closed")
+DELIVERY_STATES = ("pending", "retrying", "delivered", "failed")
 
 
 def _runtime() -> Runtime:
@@ -134,6 +138,8 @@ def control_blueprint() -> Blueprint:
         runtime = _runtime()
         provider = request.args.get("provider")
         tenant = request.args.get("tenant")
+        if provider:
+            one_of(provider, list(runtime.providers), "provider")
         prefix = tenant or (f"{provider}:" if provider else None)
         records = runtime.store.dump(tenant_prefix=prefix, kind=request.args.get("kind"))
         if tenant:
@@ -167,10 +173,12 @@ def control_blueprint() -> Blueprint:
         `?provider=&tenant=&limit=` (default 50 of each)."""
         runtime = _runtime()
         wanted, tenant = request.args.get("provider"), request.args.get("tenant")
-        try:
-            limit = max(1, int(request.args.get("limit", 50)))
-        except ValueError:
-            return mock_error(400, "limit must be an integer")
+        raw_limit = request.args.get("limit", "50").strip()
+        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LISTED:
+            return mock_error(400, f"limit must be a whole number from 1 to {MAX_LISTED}")
+        limit = int(raw_limit)
+        if wanted:
+            one_of(wanted, [*runtime.providers, "uploads"], "provider")
         found: dict[str, Any] = {}
         for name, provider in runtime.providers.items():
             if wanted and name != wanted:
@@ -222,15 +230,19 @@ def control_blueprint() -> Blueprint:
         items = _runtime().uploads.all()
         status = request.args.get("status")
         if status:
+            one_of(status, UPLOAD_STATES, "status")
             items = [item for item in items if item["status"] == status]
         return jsonify({"count": len(items), "uploads": items})
 
     @blueprint.get("/webhooks")
     def webhook_deliveries() -> Response:
         """Every outgoing webhook delivery with its attempts (?provider=, ?status=)."""
-        found = _runtime().webhooks.deliveries(
-            request.args.get("provider"), request.args.get("status")
-        )
+        provider, status = request.args.get("provider"), request.args.get("status")
+        if provider:
+            one_of(provider, list(_runtime().providers), "provider")
+        if status:
+            one_of(status, DELIVERY_STATES, "status")
+        found = _runtime().webhooks.deliveries(provider, status)
         return jsonify({"count": len(found), "deliveries": found})
 
     @blueprint.post("/webhooks/run")
@@ -243,6 +255,9 @@ def control_blueprint() -> Blueprint:
 
 def _change_clock(runtime_clock: Clock, data: dict[str, Any]) -> None:
     """ValueError when a value is wrong."""
+    for name in ("freeze", "reset"):
+        if name in data and not isinstance(data[name], bool):
+            raise ValueError(f"{name} must be true or false")
     if data.get("reset"):
         runtime_clock.reset()
     if "set" in data:

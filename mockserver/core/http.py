@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from flask import Response, current_app, jsonify, request
@@ -83,14 +84,37 @@ def choose_tenant(accounts: dict[str, T], tenant: str | None, what: str) -> T:
     raise ApiError(404, "not_found", f"no {what} {tenant}", extra={"known": sorted(accounts)})
 
 
+def one_of(value: Any, allowed: Iterable[str], name: str) -> str:
+    """A control-plane value that must be one of a few: a 400 listing them otherwise (a wrong
+    one was once taken silently as the default, which misled more than an error)."""
+    listed = list(allowed)
+    if not isinstance(value, str) or value not in listed:
+        raise ApiError(
+            400,
+            "bad_request",
+            f"{name} must be one of {', '.join(listed)}, not {str(value)[:60]!r}",
+        )
+    return value
+
+
+def known_keys(data: dict[str, Any], known: Iterable[str]) -> None:
+    """A 400 naming the keys a control-plane body may have, when it has others."""
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise ApiError(
+            400, "bad_request", f"unknown keys {unknown}; this call takes {sorted(known)}"
+        )
+
+
 def configure_quota(limiter: RateLimiter, data: dict[str, Any]) -> dict[str, Any]:
     """A control-plane change of a quota (`limit` required); its counts start again."""
+    known_keys(data, ("limit", "window_seconds", "period_seconds", "scope"))
     if "limit" not in data:
-        raise ApiError(422, "invalid", "limit (integer) is required")
+        raise ApiError(400, "bad_request", "limit (a whole number) is required")
     try:
         quota = quota_from(data, limiter.quota)
     except ValueError as exc:
-        raise ApiError(422, "invalid", str(exc)) from exc
+        raise ApiError(400, "bad_request", str(exc)) from exc
     with current_app.extensions["mockserver"].shared.change():
         limiter.configure(quota)
     return quota.describe()

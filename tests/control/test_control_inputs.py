@@ -123,3 +123,72 @@ def test_quota_windows_take_durations_too(client) -> None:
     )
     assert wrong.status_code in (400, 422)
     assert "90s, 15m, 48h, 2d, 2w" in str(wrong.get_json())
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "allowed"),
+    [
+        ("POST", "/_mock/accredible/credits", {"balance": "x"}, "whole number from 0"),
+        ("POST", "/_mock/accredible/credits", {"balance": 1, "bal": 2}, "['balance', 'tenant']"),
+        (
+            "POST",
+            "/_mock/accredible/rate_limit",
+            {"limit": 5, "scope": "everything"},
+            "all, search_v1",
+        ),
+        ("POST", "/_mock/accredible/rate_limit", {"limit": "x"}, "whole number from 1"),
+        ("POST", "/_mock/accredible/rate_limit", {"limit": 5, "window": 3}, "window_seconds"),
+        (
+            "POST",
+            "/_mock/springest/limits",
+            {"limit": 3, "scope": "posts"},
+            "certificate_posts, requests",
+        ),
+        (
+            "POST",
+            "/_mock/vec/processing",
+            {"fail_emails": "a@b.example"},
+            "list of email addresses",
+        ),
+        ("POST", "/_mock/vec/processing", {"processing": 5}, "processing_seconds"),
+        ("POST", "/_mock/seekpass/requests/x/complete", {"outcome": "maybe"}, "verified, canceled"),
+        ("POST", "/_mock/seekpass/requests/x/complete", {"credential": "Ada"}, "object"),
+        ("POST", "/_mock/clock", {"freeze": "yes"}, "true or false"),
+        ("POST", "/_mock/reset", {"fixtures": "old"}, '"initial"'),
+        ("GET", "/_mock/issued?limit=-5", None, "from 1 to 10000"),
+        (
+            "GET",
+            "/_mock/issued?provider=acme",
+            None,
+            "seekpass, vec, accredible, springest, uploads",
+        ),
+        ("GET", "/_mock/state?provider=acme", None, "seekpass, vec, accredible, springest"),
+        ("GET", "/_mock/scenarios?provider=acme", None, "springest, s3"),
+        ("GET", "/_mock/webhooks?status=sent", None, "pending, retrying, delivered, failed"),
+        ("GET", "/_mock/uploads?status=done", None, "pending, uploaded, closed"),
+    ],
+)
+def test_every_other_control_input_is_checked_too(client, method, path, body, allowed) -> None:
+    """Each of these was taken silently before (a wrong scope meant the default one, a string
+    of fail_emails was read letter by letter, an unknown provider listed nothing)."""
+    answer = client.open(path, method=method, json=body)
+    assert answer.status_code == 400, answer.get_json()
+    assert allowed in answer.get_json()["mock_error"]["message"]
+
+
+def test_the_settings_those_checks_guard_still_apply(client) -> None:
+    assert (
+        client.post(
+            "/_mock/accredible/rate_limit", json={"limit": 5, "scope": "search_v1"}
+        ).status_code
+        == 200
+    )
+    assert client.get("/_mock/accredible/rate_limit").get_json()["search_v1"]["limit"] == 5
+    assert (
+        client.post("/_mock/springest/limits", json={"limit": 4, "scope": "requests"}).status_code
+        == 200
+    )
+    assert client.get("/_mock/springest/limits").get_json()["requests"]["limit"] == 4
+    answer = client.post("/_mock/vec/processing", json={"fail_emails": ["Bad@Example.com"]})
+    assert answer.get_json()["fail_emails"] == ["bad@example.com"]
+    assert client.post("/_mock/clock", json={"freeze": True}).get_json()["frozen"] is True

@@ -60,6 +60,13 @@ def test_wheel_and_sdist_carry_fixtures_contracts_and_license(dist: Path, wheel:
         assert f"mockserver/fixtures/{provider}.yaml" in names
         assert f"mockserver/contracts/{provider}.openapi.yaml" in names
     assert "mockserver/contracts/control.openapi.yaml" in names
+    # The pages: the dashboard, its script, and SEEK Pass's stand-in page.
+    assert {
+        "mockserver/control/templates/dashboard.html",
+        "mockserver/control/templates/request.html",
+        "mockserver/control/static/dashboard.js",
+        "mockserver/providers/seekpass/templates/seekpass_stand_in.html",
+    } <= names
     assert f"mockserver-{__version__}.dist-info/licenses/LICENSE" in names
     (sdist,) = dist.glob("mockserver-*.tar.gz")
     members = {name.split("/", 1)[1] for name in tarfile.open(sdist).getnames() if "/" in name}
@@ -123,6 +130,13 @@ def test_serve_from_another_folder_lists_every_tenant_and_answers(
         assert made.status_code == 200, made.text
         served = requests.get(f"{server.base_url}/_mock/contracts", timeout=10).json()
         assert {item["name"] for item in served["contracts"]} >= set(PROVIDERS)
+        # The pages render from the installed package as from a checkout.
+        page = requests.get(f"{server.base_url}/_mock/", timeout=10)
+        assert page.status_code == 200 and 'id="panel-seekpass"' in page.text
+        script = requests.get(f"{server.base_url}/_mock/ui/dashboard.js", timeout=10)
+        assert script.status_code == 200 and "liveRequests" in script.text
+        stand_in = requests.get(f"{server.base_url}/seekpass/partner/add/batch", timeout=10)
+        assert stand_in.status_code == 200 and "mock-banner" in stand_in.text
 
 
 def test_the_example_consumer_suite_passes_on_the_installed_plugin(

@@ -6,7 +6,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from mockserver.core.errors import ApiError
-from mockserver.core.http import choose_tenant, configure_quota, optional_json_object
+from mockserver.core.http import (
+    choose_tenant,
+    configure_quota,
+    known_keys,
+    one_of,
+    optional_json_object,
+)
 from mockserver.providers.accredible.accounts import Account
 from mockserver.providers.accredible.web import model
 
@@ -34,9 +40,10 @@ def build_control_blueprint() -> Blueprint:
     def set_credits() -> Response:
         """`{"tenant": "accredible:demo-academy", "balance": 20}` (tenant: first account)."""
         data = optional_json_object()
+        known_keys(data, ("tenant", "balance"))
         balance = data.get("balance")
         if isinstance(balance, bool) or not isinstance(balance, int) or not 0 <= balance <= MAX:
-            raise ApiError(422, "invalid", f"balance must be a whole number from 0 to {MAX}")
+            raise ApiError(400, "bad_request", f"balance must be a whole number from 0 to {MAX}")
         account = _account(data.get("tenant"))
         model().credits.set(account, balance)
         return jsonify({"tenant": account.tenant, "balance": balance})
@@ -55,7 +62,8 @@ def build_control_blueprint() -> Blueprint:
         """`{"limit": 5, "window_seconds": 60, "period_seconds": 30, "scope": "all"}`; the
         counts start again."""
         data = optional_json_object()
-        limiter = model().search_v1_limiter if data.get("scope") == "search_v1" else model().limiter
+        scope = one_of(data.get("scope", "all"), ("all", "search_v1"), "scope")
+        limiter = model().search_v1_limiter if scope == "search_v1" else model().limiter
         return jsonify(configure_quota(limiter, data))
 
     @bp.post("/exports/complete")

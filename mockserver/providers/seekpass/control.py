@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from mockserver.core.errors import ApiError
+from mockserver.core.http import known_keys, one_of, optional_json_object
 from mockserver.providers.seekpass.models import SeekPassModel
 
 
@@ -28,9 +30,12 @@ def build_control_blueprint() -> Blueprint:
         For a verify request, `credential` overrides fields of the verified identity that the
         result API returns (defaults from the fixtures' `verified_identity`).
         """
-        data = request.get_json(silent=True)
-        data = data if isinstance(data, dict) else {}
-        credential = data.get("credential") if isinstance(data.get("credential"), dict) else None
-        return jsonify(_model().complete(request_id, data.get("outcome", "verified"), credential))
+        data = optional_json_object()
+        known_keys(data, ("outcome", "credential"))
+        credential = data.get("credential")
+        if credential is not None and not isinstance(credential, dict):
+            raise ApiError(400, "bad_request", "credential must be an object of identity fields")
+        outcome = one_of(data.get("outcome", "verified"), ("verified", "canceled"), "outcome")
+        return jsonify(_model().complete(request_id, outcome, credential))
 
     return blueprint

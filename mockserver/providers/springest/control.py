@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from mockserver.core.http import choose_tenant, configure_quota, optional_json_object
+from mockserver.core.http import choose_tenant, configure_quota, one_of, optional_json_object
 from mockserver.providers.springest.accounts import Partner
 from mockserver.providers.springest.routes import model
 
@@ -57,9 +57,10 @@ def build_control_blueprint() -> Blueprint:
         "period_seconds"?}`; the counts start again."""
         data = optional_json_object()
         springest = model()
-        limiter = (
-            springest.request_limiter if data.get("scope") == "requests" else springest.post_limiter
+        scope = one_of(
+            data.get("scope", "certificate_posts"), ("certificate_posts", "requests"), "scope"
         )
+        limiter = springest.request_limiter if scope == "requests" else springest.post_limiter
         return jsonify(configure_quota(limiter, data))
 
     return bp

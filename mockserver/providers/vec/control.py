@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify
 
 from mockserver.core.durations import parse_duration
 from mockserver.core.errors import ApiError
-from mockserver.core.http import choose_tenant, optional_json_object
+from mockserver.core.http import choose_tenant, known_keys, optional_json_object
 from mockserver.core.ids import ids
 from mockserver.core.webhooks import check_webhook_url
 from mockserver.providers.vec.accounts import Institution
@@ -52,6 +52,7 @@ def build_control_blueprint() -> Blueprint:
     def set_processing() -> Response:
         """{"tenant"?, "processing_seconds"?, "fail_next"?, "fail_emails"?}"""
         data = optional_json_object()
+        known_keys(data, ("tenant", "processing_seconds", "fail_next", "fail_emails"))
         institution = _institution(data.get("tenant"))
         try:
             if "processing_seconds" in data:
@@ -64,7 +65,12 @@ def build_control_blueprint() -> Blueprint:
                     raise ValueError(f"fail_next must be from 0 to {MAX_FAIL_NEXT}")
                 institution.fail_next = fail_next
             if "fail_emails" in data:
-                institution.fail_emails = {str(e).lower() for e in data["fail_emails"]}
+                emails = data["fail_emails"]
+                if not isinstance(emails, list) or not all(
+                    isinstance(e, str) and "@" in e for e in emails
+                ):
+                    raise ValueError("fail_emails must be a list of email addresses")
+                institution.fail_emails = {e.lower() for e in emails}
         except (TypeError, ValueError) as exc:
             raise ApiError(400, "bad_request", f"bad processing setting: {exc}") from exc
         return jsonify(_settings(institution))
