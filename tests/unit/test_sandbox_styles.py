@@ -22,6 +22,7 @@ from mockserver.testing import (
     Scenario,
     sandboxed,
 )
+from tests.seekpass.helpers import http_token
 
 VEC = {"Authorization": "Bearer vec-demo-full-token"}
 ACCREDIBLE = {"Authorization": "Token token=accredible-demo-key"}
@@ -121,15 +122,7 @@ def test_provider_actions() -> None:
         assert 102 in [c["id"] for c in listed["certifications"]]
         assert sandbox.springest.set_limit(3)["limit"] == 3
 
-        token = requests.post(
-            sandbox.url("seekpass", "/api/partner/v1/oauth/token.json"),
-            data={
-                "grant_type": "client_credentials",
-                "client_id": "seekpass-demo-client",
-                "client_secret": "seekpass-demo-secret",
-            },
-            timeout=10,
-        ).json()["access_token"]
+        token = http_token(sandbox.url("seekpass"))
         made = requests.post(
             sandbox.url("seekpass", "/api/partner/v2/verify/requests/digital_identity.json"),
             json={"request_id": "helper-1"},
