@@ -57,21 +57,23 @@ def quota_from(data: Any, default: Quota) -> Quota:
     if not isinstance(data, dict):
         return default
     limit = data.get("limit", default.limit)
-    if isinstance(limit, bool) or not isinstance(limit, int | str):
-        raise ValueError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
-    try:
-        quota = Quota(
-            limit=int(limit),
+    if isinstance(limit, str) and limit.strip().isdigit():
+        limit = int(limit)
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise ValueError(f"limit must be a whole number from 1 to {MAX_LIMIT}, not {limit!r:.40}")
+    durations = {}
+    for name, fallback, most in (
+        ("window_seconds", default.window_seconds, f"{MAX_WINDOW_SECONDS} s"),
+        ("period_seconds", default.period_seconds, "window_seconds"),
+    ):
+        try:
             # Durations as everywhere on the control plane: 300, "90s", "5m", "1h", "1d".
-            window_seconds=parse_duration(data.get("window_seconds", default.window_seconds)),
-            period_seconds=parse_duration(data.get("period_seconds", default.period_seconds)),
-        )
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"limit must be a whole number from 1 to {MAX_LIMIT}; window_seconds a duration "
-            f"from {MIN_SECONDS} to {MAX_WINDOW_SECONDS} s and period_seconds one from "
-            f"{MIN_SECONDS} to window_seconds (seconds, or 90s, 15m, 48h, 2d, 2w): {exc}"
-        ) from exc
+            durations[name] = parse_duration(data.get(name, fallback))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"{name} must be a duration from {MIN_SECONDS} to {most}: {exc}"
+            ) from exc
+    quota = Quota(limit=limit, **durations)
     if not 1 <= quota.limit <= MAX_LIMIT:
         raise ValueError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     if not MIN_SECONDS <= quota.window_seconds <= MAX_WINDOW_SECONDS:

@@ -169,8 +169,8 @@ def test_accredible_credits_and_rate_limit_from_the_panel(server, browser) -> No
     field = row.find_element(By.CSS_SELECTOR, "input[name='field.limit']")
     field.clear()
     field.send_keys("nonsense")
-    assert "422" in submit(browser, button)  # the control plane's reason is shown
-    assert "limit" in browser.find_element(By.ID, "message").text
+    assert "400" in submit(browser, button)  # the control plane's reason is shown
+    assert "limit must be a whole number from 1" in browser.find_element(By.ID, "message").text
 
 
 def test_vec_fail_next_and_approve_from_the_panel(server, browser) -> None:
