@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
@@ -91,7 +92,8 @@ def add_user_pages(bp: Blueprint) -> None:
         content = request.args.get("content", "").strip()
         refusal = current_guard().page_form_refusal(content)
         if refusal is not None:
-            return _page(f"<!doctype html><title>refused</title><p>{refusal}</p>", 403)
+            # The reason may quote the Host header the client sent: escaped, never markup.
+            return _page(f"<!doctype html><title>refused</title><p>{escape(refusal)}</p>", 403)
         outcome = DECISIONS.get(request.form.get("decision", ""))
         if outcome is None:
             return _page(
