@@ -1,10 +1,11 @@
 """`mockserver serve --http granian`: the same app behind Granian, for load tests.
 
-Granian is an HTTP server written in Rust with a WSGI interface; on the project's machines it
-serves the sandbox's reads about twice as fast as waitress (bench/RESULTS.md), because parsing
-HTTP and managing connections happen outside the GIL.
+Granian is an HTTP server written in Rust; on the project's machines it serves the sandbox's
+reads faster than waitress (bench/RESULTS.md), because parsing HTTP and managing connections
+happen outside the GIL. The app is served through its ASGI interface by core/asgi_bridge.py,
+which takes requests in as waitress does (a malformed chunked body is the same 400 on both).
 
-Granian runs a WSGI app in a worker process that it starts and supervises. So this process
+Granian runs the app in a worker process that it starts and supervises. So this process
 only checks the port and supervises; the worker binds it, builds the runtime (store,
 embedded S3, scheduler) and prints the start-up lines. Settings travel to the worker as MOCKSERVER_*
 variables, the one channel a worker started either way (fork or spawn) inherits. One worker:
@@ -35,8 +36,6 @@ STOP_GRACE_SECONDS = 10
 READY_WAIT_SECONDS = 30
 # Connections Granian holds at once (its backlog); idle keep-alive connections count.
 BACKLOG = 1024
-# Blocking threads at least: requests past --threads wait on the app's FairGate in these.
-WAITING_ROOM = 64
 _PR_SET_PDEATHSIG = 1
 
 
@@ -56,17 +55,14 @@ def run(settings: Settings) -> None:
         f"{__name__}:worker_app",
         address=settings.host,
         port=settings.port,
-        interface=Interfaces.WSGI,
+        interface=Interfaces.ASGI,
         factory=True,
         workers=1,
-        # Granian's backpressure counts connections, idle keep-alive ones included: set to the
-        # thread count (as it was), as many idle pooled connections as threads froze every
-        # other client, /_mock/health included. So it admits as many connections as the
-        # backlog, and the app itself admits `threads` requests at a time, in arrival order
-        # (FairGate, in the worker). Blocking threads are the waiting room: a request waits
-        # on the gate in a thread of its own, not in Granian's queue, whose order let some
-        # requests wait close to a second under load (bench/RESULTS.md).
-        blocking_threads=max(settings.threads, WAITING_ROOM),
+        # Granian's backpressure counts connections, idle keep-alive ones included: at the
+        # thread count, as many idle pooled connections as threads once froze every other
+        # client, /_mock/health included. So it admits as many connections as the backlog;
+        # the bridge admits `threads` requests into the app at a time, in arrival order, and
+        # an idle connection holds no thread at all.
         backlog=BACKLOG,
         backpressure=BACKLOG,
         workers_kill_timeout=STOP_GRACE_SECONDS,
@@ -83,7 +79,8 @@ def run(settings: Settings) -> None:
 def worker_app() -> Any:
     """Granian's app factory, called in the worker: the sandbox built from MOCKSERVER_*."""
     from mockserver.app import create_app
-    from mockserver.core import access_log
+    from mockserver.core import access_log, wsgi_server
+    from mockserver.core.asgi_bridge import AsgiBridge
     from mockserver.core.memory import keep_large_buffers_out_of_the_heap
     from mockserver.core.runtime import Runtime
 
@@ -101,60 +98,9 @@ def worker_app() -> Any:
     # On Linux each Granian worker binds the port itself, after this factory returns: the
     # start-up lines (which end with "ready") wait until the port takes connections.
     threading.Thread(target=_announce_when_accepting, args=(settings, runtime), daemon=True).start()
-    return FairGate(WithoutProcessEnvironment(app), settings.threads)
-
-
-class FairGate:
-    """At most `limit` requests in the app at once (--threads), the others admitted in the
-    order they arrived, each handed its turn by the request that finishes."""
-
-    def __init__(self, app: Any, limit: int) -> None:
-        import collections
-
-        self.app = app
-        self.limit = limit
-        self.active = 0
-        self.lock = threading.Lock()
-        self.waiting: Any = collections.deque()
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        with self.lock:
-            if self.active < self.limit:
-                self.active += 1
-                turn = None
-            else:
-                turn = threading.Event()
-                self.waiting.append(turn)
-        if turn is not None:
-            turn.wait()
-        try:
-            return self.app(environ, start_response)
-        finally:
-            with self.lock:
-                if self.waiting:
-                    self.waiting.popleft().set()
-                else:
-                    self.active -= 1
-
-
-class WithoutProcessEnvironment:
-    """Granian starts every request's environ from a copy of the process environment. A
-    variable such as HTTP_PROXY would then read as a `Proxy` header the client never sent
-    (and be journaled as one): header-named variables the request did not override go."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.process_headers = {
-            key: value
-            for key, value in os.environ.items()
-            if key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH")
-        }
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        for key, value in self.process_headers.items():
-            if environ.get(key) == value:
-                del environ[key]
-        return self.app(environ, start_response)
+    # Served through Granian's ASGI interface by a bridge that takes requests in as waitress
+    # does (core/asgi_bridge.py says why): `threads` requests in the app at once, in order.
+    return AsgiBridge(app, settings.threads, wsgi_server.body_ceiling(settings))
 
 
 def _announce_when_accepting(settings: Settings, runtime: Any) -> None:

@@ -142,17 +142,44 @@ def test_large_form_fields_never_make_a_5xx(layer: str) -> None:
 
 @pytest.mark.parametrize("layer", ["waitress", "granian"])
 def test_a_malformed_chunked_body_is_the_providers_own_4xx(layer: str) -> None:
-    """waitress used to answer its own plain-text 400; now the app answers it (400 in the
-    provider's envelope). Granian hands the app the empty body it could read, so there the
-    provider's validation answers (4xx, same envelope)."""
+    """waitress used to answer its own plain-text 400, and Granian's WSGI interface handed the
+    app an empty body (so Accredible's validation answered 422). Now both layers answer the
+    framing error the same way: 400 in the provider's envelope, and the connection closed
+    (nothing after the broken body is read as another request)."""
     with LiveServer(args=["--http", layer, "--quiet"]) as server:
-        chunked = b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nZZZ\r\n{}\r\n0\r\n\r\n"
+        chunked = (
+            b"Transfer-Encoding: chunked\r\n\r\nZZZ\r\n{}\r\n0\r\n\r\n"
+            b"GET /_mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        )
         with _raw_accredible_post(server, chunked) as sent:
             answer = b""
             while chunk := sent.recv(4096):
                 answer += chunk
         status = int(answer.split(b" ", 2)[1])
-        assert 400 <= status < 500, answer[:200]
+        assert status == 400, answer[:300]
         assert b'{"errors"' in answer, answer[-200:]
+        assert answer.count(b"HTTP/1.1 ") == 1, answer  # the smuggled request was not served
         count = requests.get(f"{server.base_url}/_mock/requests/count?status=4xx", timeout=10)
         assert count.json()["count"] == 1
+
+
+@pytest.mark.parametrize("layer", ["waitress", "granian"])
+def test_a_well_formed_chunked_body_is_read_whole_on_both_layers(layer: str) -> None:
+    """The other side of the test above: a good chunked body (Go's and Node's HTTP clients
+    stream so) is taken in whole, and an empty one (`0\\r\\n\\r\\n`, Node's POST with no body) is
+    the provider's validation error, not a framing error."""
+    body = (
+        b'{"credential": {"recipient": {"name": "Chunk", "email": "c@example.com"}, '
+        b'"group_id": 9001}}'
+    )
+    pieces = b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in (body[:20], body[20:]))
+    with LiveServer(args=["--http", layer, "--quiet"]) as server:
+        with _raw_accredible_post(
+            server, b"Transfer-Encoding: chunked\r\n\r\n" + pieces + b"0\r\n\r\n"
+        ) as sent:
+            whole = _read_answer(sent)
+        assert whole.startswith(b"HTTP/1.1 200"), whole[:300]
+        assert b'"c@example.com"' in whole
+        with _raw_accredible_post(server, b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n") as sent:
+            empty = _read_answer(sent)
+        assert empty.startswith(b"HTTP/1.1 422"), empty[:300]

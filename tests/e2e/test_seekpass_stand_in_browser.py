@@ -160,4 +160,3 @@ def test_the_buttons_refuse_other_sites_and_missing_tokens(server, headers, toke
     )
     assert done.status_code == 303 and done.headers["Location"].startswith("?content=")
     assert _status(base, bearer, "mock-batch-0001") == "verified"
-
