@@ -7,6 +7,7 @@ People copy the URLs and demo credentials from them, and tests and scripts wait 
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ def announce(
 ) -> None:
     """Print where everything is; `provider_ports` maps provider names to their own ports.
 
-    Call it once the server accepts connections: it ends with the "ready" line."""
+    Call it just before the server accepts connections: the "ready" line follows from a thread
+    of its own once uploads can be taken as well."""
     warn_if_exposed(settings)
     host = display_host(settings.host)
     scheme = settings.scheme
@@ -42,6 +44,13 @@ def announce(
             print(f"    tenant {tenant['tenant']}: {tenant.get('summary', '')}", flush=True)
         if not tenants:
             print(f"    no tenants: the fixtures folder has no {name}.yaml accounts", flush=True)
+    # The server answers from now on; "ready" follows once uploads can be taken too (the
+    # embedded S3 boots behind the first requests, and an upload waits for it).
+    runtime.storage.start()
+    threading.Thread(target=_ready_when_storage_is, args=(runtime,), daemon=True).start()
+
+
+def _ready_when_storage_is(runtime: Any) -> None:
     runtime.storage.wait_ready()
     print("mockserver ready (Ctrl+C stops it)", flush=True)
 

@@ -45,6 +45,7 @@ class ThreadServer:
         self.runtime.settings.public_url = self.base_url  # links handed out point here
         self._thread = threading.Thread(target=self._server.run, name="mockserver", daemon=True)
         self._thread.start()
+        self.runtime.storage.start()  # boots behind the first requests; an upload waits for it
 
     def stop(self) -> None:
         """Stop in the order that leaves nothing half-closed: let the worker threads finish
