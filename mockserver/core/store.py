@@ -10,9 +10,10 @@ several processes). Providers never see SQL: they call the methods of `Transacti
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 from sqlalchemy import (
     Column,
     Float,
+    Index,
     Integer,
     MetaData,
     String,
@@ -64,6 +66,28 @@ unique_keys = Table(
 )
 
 # The request journal, when several servers share one store (core/journal.py's StoreJournal).
+# Fields of a record that lists and searches filter on, kept beside it in the same
+# transaction (see Store.index_kind): a list of one group's credentials reads the index and one
+# page of documents, instead of every document of the tenant.
+record_fields = Table(
+    "record_fields",
+    metadata,
+    Column("tenant", String(200), primary_key=True),
+    Column("kind", String(100), primary_key=True),
+    Column("id", String(400), primary_key=True),
+    Column("field", String(100), primary_key=True),
+    Column("value", String(300), nullable=False),
+)
+Index(
+    "ix_record_fields_value",
+    record_fields.c.tenant,
+    record_fields.c.kind,
+    record_fields.c.field,
+    record_fields.c.value,
+)
+# Lists come out in creation order: read in that order from an index, a page needs no sort.
+Index("ix_records_order", records.c.tenant, records.c.kind, records.c.created_at, records.c.id)
+
 journal_entries = Table(
     "journal_entries",
     metadata,
@@ -145,6 +169,27 @@ _DELETE_KEYS_OF = delete(unique_keys).where(
         unique_keys.c.record_id == bindparam("record_id"),
     )
 )
+_FIELDS_DELETE_SQL = "DELETE FROM record_fields WHERE tenant = ? AND kind = ? AND id = ?"
+_FIELDS_INSERT_SQL = (
+    "INSERT INTO record_fields (tenant, kind, id, field, value) VALUES (?, ?, ?, ?, ?)"
+)
+_DRIVER_FIELDS = {
+    "sqlite": (_FIELDS_DELETE_SQL, _FIELDS_INSERT_SQL),
+    "postgresql": (_FIELDS_DELETE_SQL.replace("?", "%s"), _FIELDS_INSERT_SQL.replace("?", "%s")),
+}
+INDEXED_BYTES = 255  # longer values are kept as a digest: equality still holds, order not
+
+# What a provider indexes of a kind: field name -> value (text), None where a record has none.
+FieldsOf = Callable[[dict], Mapping[str, str | None]]
+
+
+def index_value(value: str) -> str:
+    """A field's value as the index keeps it (and as a query must give it)."""
+    if len(value) <= INDEXED_BYTES:
+        return value
+    return "#sha256:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 _CLAIM = insert(unique_keys)
 _RELEASE = delete(unique_keys).where(_UNIQUE_KEY)
 _HOLDER = select(unique_keys.c.kind, unique_keys.c.record_id).where(_UNIQUE_KEY)
@@ -154,12 +199,37 @@ class Transaction:
     """Reads and writes inside one database transaction."""
 
     def __init__(
-        self, conn: Connection, now: Callable[[], float], cache: ReadCache | None = None
+        self,
+        conn: Connection,
+        now: Callable[[], float],
+        cache: ReadCache | None = None,
+        indexes: Mapping[str, FieldsOf] | None = None,
     ) -> None:
         self._conn = conn
         self._now = now
         self._get_sql = _DRIVER_GET[conn.dialect.name]
         self._cache = cache
+        self._indexes = indexes or {}
+
+    def _reindex(self, tenant: str, kind: str, record_id: str, doc: dict | None) -> None:
+        """The record's index rows, replaced (removed when `doc` is None), in this transaction."""
+        fields_of = self._indexes.get(kind)
+        if fields_of is None:
+            return
+        remove, add = _DRIVER_FIELDS[self._conn.dialect.name]
+        cursor = self._conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(remove, (tenant, kind, record_id))
+            if doc is not None:
+                rows = [
+                    (tenant, kind, record_id, field, index_value(value))
+                    for field, value in fields_of(doc).items()
+                    if value is not None
+                ]
+                if rows:
+                    cursor.executemany(add, rows)
+        finally:
+            cursor.close()
 
     def _touch(self, tenant: str, kind: str, record_id: str) -> None:
         """Every write forgets the record's committed copy (see core/read_cache.py)."""
@@ -177,7 +247,9 @@ class Transaction:
         the way to keep a counter or a balance that concurrent transactions change."""
         row = self._row(tenant, kind, record_id, default)
         self._touch(tenant, kind, record_id)
-        self._conn.execute(_insert_if_missing(self._conn.dialect.name), row)
+        inserted = self._conn.execute(_insert_if_missing(self._conn.dialect.name), row)
+        if inserted.rowcount:
+            self._reindex(tenant, kind, record_id, default)
         found = self.get(tenant, kind, record_id, for_update=True)
         return found if found is not None else dict(default)
 
@@ -219,12 +291,14 @@ class Transaction:
             cursor.execute(sql, (tenant, kind, record_id, _dumps(doc), stamp, stamp))
         finally:
             cursor.close()
+        self._reindex(tenant, kind, record_id, doc)
 
     def delete(self, tenant: str, kind: str, record_id: str) -> bool:
         """Remove a record and every unique key that points at it."""
         params = {"tenant": tenant, "kind": kind, "record_id": record_id}
         self._touch(tenant, kind, record_id)
         self._conn.execute(_DELETE_KEYS_OF, params)
+        self._reindex(tenant, kind, record_id, None)
         return self._conn.execute(_DELETE, params).rowcount > 0
 
     def delete_prefix(self, tenant: str, kind: str, prefix: str) -> int:
@@ -238,6 +312,16 @@ class Transaction:
                 records.c.id.startswith(prefix, autoescape=True),
             )
         )
+        if kind in self._indexes:
+            self._conn.execute(
+                delete(record_fields).where(
+                    and_(
+                        record_fields.c.tenant == tenant,
+                        record_fields.c.kind == kind,
+                        record_fields.c.id.startswith(prefix, autoescape=True),
+                    )
+                )
+            )
         return self._conn.execute(statement).rowcount
 
     def claim(self, tenant: str, scope: str, key: str, kind: str, record_id: str) -> None:
@@ -281,6 +365,7 @@ class Store:
         self._memory_connection: Any = None
         self._memory_checkout: Any = None
         self._cache: ReadCache | None = None
+        self._indexes: dict[str, FieldsOf] = {}
         if isinstance(self.engine.pool, StaticPool):
             self._cache = ReadCache()
             # Kept checked out for the store's life: a checkout returned to the pool is rolled
@@ -296,7 +381,7 @@ class Store:
         journal entries): on PostgreSQL its commit does not wait for the WAL to reach the disk
         (a disk flush per request for every replica otherwise). Still atomic."""
         with self._connection(durable) as conn:
-            yield Transaction(conn, self._now, self._cache)
+            yield Transaction(conn, self._now, self._cache, self._indexes)
 
     @contextmanager
     def _connection(self, durable: bool = True) -> Iterator[Connection]:
@@ -335,6 +420,84 @@ class Store:
         with self.transaction() as tx:
             return tx.list(tenant, kind)
 
+    # ---- indexed lists ---------------------------------------------------------------------
+
+    def index_kind(self, kind: str, fields_of: FieldsOf) -> None:
+        """Keep `fields_of(doc)` of every record of `kind` in the index from now on, written in
+        the transaction that writes the record. Records stored before (a data directory or a
+        shared store from an older version) are indexed now, once."""
+        self._indexes[kind] = fields_of
+        with self._connection() as conn:
+            stored = conn.execute(
+                select(func.count()).select_from(records).where(records.c.kind == kind)
+            ).scalar_one()
+            indexed = conn.execute(
+                select(
+                    func.count(func.distinct(record_fields.c.tenant + "\x1f" + record_fields.c.id))
+                ).where(record_fields.c.kind == kind)
+            ).scalar_one()
+            if stored and stored != indexed:
+                conn.execute(delete(record_fields).where(record_fields.c.kind == kind))
+                tx = Transaction(conn, self._now, self._cache, self._indexes)
+                rows = conn.execute(
+                    select(records.c.tenant, records.c.id, records.c.doc).where(
+                        records.c.kind == kind
+                    )
+                )
+                for row in rows.all():
+                    tx._reindex(row.tenant, kind, row.id, json.loads(row.doc))
+
+    def query(
+        self,
+        tenant: str,
+        kind: str,
+        equal: Mapping[str, str] | None = None,
+        between: Mapping[str, tuple[str | None, str | None]] | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> tuple[int, list[dict]]:
+        """Records of an indexed kind whose fields equal `equal` and fall within `between`
+        (inclusive bounds, text order), in creation order (as `list`): how many match, and the
+        page `offset`/`limit` of them. Only the page's documents are read."""
+        where = [records.c.tenant == tenant, records.c.kind == kind]
+        for field, value in (equal or {}).items():
+            where.append(
+                records.c.id.in_(
+                    select(record_fields.c.id).where(
+                        record_fields.c.tenant == tenant,
+                        record_fields.c.kind == kind,
+                        record_fields.c.field == field,
+                        record_fields.c.value == index_value(value),
+                    )
+                )
+            )
+        for field, (low, high) in (between or {}).items():
+            inner = [
+                record_fields.c.tenant == tenant,
+                record_fields.c.kind == kind,
+                record_fields.c.field == field,
+            ]
+            if low is not None:
+                inner.append(record_fields.c.value >= low)
+            if high is not None:
+                inner.append(record_fields.c.value <= high)
+            where.append(records.c.id.in_(select(record_fields.c.id).where(*inner)))
+        condition = and_(*where)
+        page = (
+            select(records.c.doc)
+            .where(condition)
+            .order_by(records.c.created_at, records.c.id)
+            .offset(offset)
+        )
+        if limit is not None:
+            page = page.limit(limit)
+        with self._connection() as conn:
+            total = conn.execute(
+                select(func.count()).select_from(records).where(condition)
+            ).scalar_one()
+            docs = [json.loads(row.doc) for row in conn.execute(page)] if total > offset else []
+        return total, docs
+
     def secret(self, name: str, make: Callable[[], str]) -> str:
         """The sandbox's secret `name`, made by `make()` the first time any server asks."""
         query = select(sandbox_secrets.c.value).where(sandbox_secrets.c.name == name)
@@ -355,6 +518,7 @@ class Store:
             if self._cache is not None:
                 self._cache.clear()
             conn.execute(delete(unique_keys))
+            conn.execute(delete(record_fields))
             conn.execute(delete(records))
             conn.execute(delete(journal_entries))
 

@@ -10,6 +10,7 @@ from mockserver.core.ratelimit import Quota, RateLimiter, quota_from
 from mockserver.core.seeding import seed_accounts
 from mockserver.core.storage import ObjectStorage
 from mockserver.core.store import Store, Transaction
+from mockserver.providers.accredible import listing
 from mockserver.providers.accredible.accounts import Account, Accounts
 from mockserver.providers.accredible.catalog import Catalog
 from mockserver.providers.accredible.credentials import CredentialService
@@ -35,6 +36,8 @@ class AccredibleModel:
         self.credits = Credits(store)
         self.catalog = Catalog(store, clock)
         self.credentials = CredentialService(store, clock, self.credits)
+        # Lists and searches read the index, not every credential (listing.py).
+        store.index_kind(listing.KIND, listing.credential_fields)
         self.exports = Exports(store, clock, storage, self.accounts)
         self.limiter = make_limiter("accredible.all", DEFAULT_LIMIT)
         self.search_v1_limiter = make_limiter("accredible.search_v1", DEFAULT_SEARCH_V1_LIMIT)

@@ -7,8 +7,7 @@ from flask import Blueprint, Response, redirect, request
 
 from mockserver.core import scenarios
 from mockserver.core.http import public_base
-from mockserver.providers.accredible import bulk, documents, errors, presenters, search
-from mockserver.providers.accredible.paging import paginate
+from mockserver.providers.accredible import bulk, documents, errors, listing, presenters, search
 from mockserver.providers.accredible.schemas import CredentialSearchSchema, search_filters
 from mockserver.providers.accredible.web import (
     body,
@@ -78,9 +77,7 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
     @bp.get("/v1/all_credentials")
     def all_credentials() -> Response:
         who = caller()
-        source = params()
-        found = search.v1_filter(model().credentials.all_for(who), source)
-        page, meta = paginate(found, source, 50)
+        page, meta = listing.v1_page(model().store, who, params())
         return ok({"credentials": [credential_body(who, doc) for doc in page], "meta": meta})
 
     @bp.post("/v1/credentials/search")
@@ -88,14 +85,14 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
         enforce(model().search_v1_limiter)
         who = caller()
         source = search_filters(CredentialSearchSchema, body())
-        found = search.v1_filter(model().credentials.all_for(who), source)
-        page, meta = paginate(found, source, 50)
+        page, meta = listing.v1_page(model().store, who, source)
         return ok({"credentials": [credential_body(who, doc) for doc in page], "meta": meta})
 
     @bp.post("/v2/credentials/search")
     def search_v2() -> Response:
         who = caller()
-        found, meta = search.v2_search(model().credentials.all_for(who), body())
+        given = body()
+        found, meta = search.v2_search(listing.v2_candidates(model().store, who, given), given)
         return ok(
             {
                 "credentials": [

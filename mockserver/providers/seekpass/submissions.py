@@ -64,6 +64,9 @@ class SubmissionService:
         self.store = store
         self.clock = clock
         self.uploads = uploads
+        # The status calls look requests up by the partner's id: from the index, not a scan
+        # of every request of the tenant.
+        store.index_kind(REQUEST_KIND, _request_fields)
         self.on_finalized: Callable[[str, dict[str, Any]], None] = lambda tenant, request: None
 
     # --- creating -------------------------------------------------------------------------
@@ -229,11 +232,9 @@ class SubmissionService:
 
     def find(self, tenant: str, partner_id: str, kind: str | None = None) -> dict[str, Any] | None:
         """The newest request a partner id names (optionally of one kind)."""
-        matches = [
-            request
-            for request in self.store.list(tenant, REQUEST_KIND)
-            if request["credential_id"] == partner_id and (kind is None or request["type"] == kind)
-        ]
+        wanted = {"credential_id": str(partner_id), **({"type": kind} if kind else {})}
+        _, matches = self.store.query(tenant, REQUEST_KIND, wanted)
+        matches = [r for r in matches if r["credential_id"] == partner_id]  # the exact id
         return max(matches, key=lambda r: r["created_at"]) if matches else None
 
     def status_of(self, tenant: str, partner_id: str) -> dict[str, Any] | None:
@@ -313,6 +314,10 @@ class SubmissionService:
             self.on_finalized(tenant, request)
             return {**request, "tenant": tenant}
         raise ApiError(404, "not_found", f"no SEEK Pass request {request_id}")
+
+
+def _request_fields(request: dict[str, Any]) -> dict[str, str | None]:
+    return {"credential_id": str(request["credential_id"]), "type": str(request["type"])}
 
 
 def decode_data_url(text: str) -> bytes:
