@@ -190,6 +190,74 @@ def index_value(value: str) -> str:
     return "#sha256:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+FEW = 5000  # matches of an equality read and sorted directly; more are walked in order
+
+
+def _count_equal(tenant: str, kind: str, field: str, value: str) -> Any:
+    """How many records have field = value: counted in the index alone."""
+    return (
+        select(func.count())
+        .select_from(record_fields)
+        .where(
+            record_fields.c.tenant == tenant,
+            record_fields.c.kind == kind,
+            record_fields.c.field == field,
+            record_fields.c.value == value,
+        )
+    )
+
+
+def _has(field: str, value: str) -> Any:
+    """The record in hand has field = value (one lookup by the index's primary key)."""
+    row = record_fields.alias()
+    return (
+        select(row.c.id)
+        .where(
+            row.c.tenant == records.c.tenant,
+            row.c.kind == records.c.kind,
+            row.c.id == records.c.id,
+            row.c.field == field,
+            row.c.value == value,
+        )
+        .exists()
+    )
+
+
+def _within(field: str, low: str | None, high: str | None) -> Any:
+    row = record_fields.alias()
+    conditions = [
+        row.c.tenant == records.c.tenant,
+        row.c.kind == records.c.kind,
+        row.c.id == records.c.id,
+        row.c.field == field,
+    ]
+    if low is not None:
+        conditions.append(row.c.value >= low)
+    if high is not None:
+        conditions.append(row.c.value <= high)
+    return select(row.c.id).where(*conditions).exists()
+
+
+def _driven(tenant: str, kind: str, field: str, value: str, columns: Any, checks: list) -> Any:
+    """`columns` of the records that have field = value, read from the index first."""
+    row = record_fields.alias("driver")
+    joined = row.join(
+        records,
+        and_(
+            records.c.tenant == row.c.tenant,
+            records.c.kind == row.c.kind,
+            records.c.id == row.c.id,
+        ),
+    )
+    return columns.select_from(joined).where(
+        row.c.tenant == tenant,
+        row.c.kind == kind,
+        row.c.field == field,
+        row.c.value == value,
+        *checks,
+    )
+
+
 _CLAIM = insert(unique_keys)
 _RELEASE = delete(unique_keys).where(_UNIQUE_KEY)
 _HOLDER = select(unique_keys.c.kind, unique_keys.c.record_id).where(_UNIQUE_KEY)
@@ -458,45 +526,57 @@ class Store:
     ) -> tuple[int, list[dict]]:
         """Records of an indexed kind whose fields equal `equal` and fall within `between`
         (inclusive bounds, text order), in creation order (as `list`): how many match, and the
-        page `offset`/`limit` of them. Only the page's documents are read."""
-        where = [records.c.tenant == tenant, records.c.kind == kind]
-        for field, value in (equal or {}).items():
-            where.append(
-                records.c.id.in_(
-                    select(record_fields.c.id).where(
-                        record_fields.c.tenant == tenant,
-                        record_fields.c.kind == kind,
-                        record_fields.c.field == field,
-                        record_fields.c.value == index_value(value),
-                    )
-                )
-            )
-        for field, (low, high) in (between or {}).items():
-            inner = [
-                record_fields.c.tenant == tenant,
-                record_fields.c.kind == kind,
-                record_fields.c.field == field,
-            ]
-            if low is not None:
-                inner.append(record_fields.c.value >= low)
-            if high is not None:
-                inner.append(record_fields.c.value <= high)
-            where.append(records.c.id.in_(select(record_fields.c.id).where(*inner)))
-        condition = and_(*where)
-        page = (
-            select(records.c.doc)
-            .where(condition)
-            .order_by(records.c.created_at, records.c.id)
-            .offset(offset)
-        )
-        if limit is not None:
-            page = page.limit(limit)
+        page `offset`/`limit` of them. Only the page's documents are read.
+
+        The plan follows the numbers: each equality is counted from the index first; when the
+        rarest matches few records the page is read from those and sorted, otherwise records
+        are walked in creation order (from whichever end is nearer the page) and each checked
+        against the index, so a page of a 100,000-credential group reads about a page."""
+        equal = {field: index_value(value) for field, value in (equal or {}).items()}
+        between = dict(between or {})
         with self._connection() as conn:
-            total = conn.execute(
-                select(func.count()).select_from(records).where(condition)
-            ).scalar_one()
-            docs = [json.loads(row.doc) for row in conn.execute(page)] if total > offset else []
-        return total, docs
+            sizes = {
+                field: conn.execute(_count_equal(tenant, kind, field, value)).scalar_one()
+                for field, value in equal.items()
+            }
+            rarest = min(sizes, key=sizes.__getitem__) if sizes else None
+            if rarest is not None and sizes[rarest] == 0:
+                return 0, []
+            checks = [_has(field, value) for field, value in equal.items() if field != rarest]
+            checks += [_within(field, low, high) for field, (low, high) in between.items()]
+            if rarest is not None and not checks:
+                total = sizes[rarest]
+            elif rarest is not None:
+                total = conn.execute(
+                    _driven(tenant, kind, rarest, equal[rarest], select(func.count()), checks)
+                ).scalar_one()
+            else:
+                total = conn.execute(
+                    select(func.count())
+                    .select_from(records)
+                    .where(records.c.tenant == tenant, records.c.kind == kind, *checks)
+                ).scalar_one()
+            if total <= offset or limit == 0:
+                return total, []
+            count = total - offset if limit is None else min(limit, total - offset)
+            if rarest is not None and sizes[rarest] <= FEW:
+                page = _driven(tenant, kind, rarest, equal[rarest], select(records.c.doc), checks)
+                # Ordered by expressions, not the columns: SQLite would otherwise walk every
+                # record in creation order (to skip a sort) and probe the index for each one.
+                page = page.order_by(records.c.created_at + 0, records.c.id.concat(""))
+                page = page.offset(offset).limit(count)
+                return total, [json.loads(row.doc) for row in conn.execute(page)]
+            if rarest is not None:
+                checks.insert(0, _has(rarest, equal[rarest]))
+            walk = select(records.c.doc).where(
+                records.c.tenant == tenant, records.c.kind == kind, *checks
+            )
+            if offset > total - offset - count:  # nearer the end: walk from there, back
+                walk = walk.order_by(records.c.created_at.desc(), records.c.id.desc())
+                walk = walk.offset(total - offset - count).limit(count)
+                return total, [json.loads(row.doc) for row in conn.execute(walk)][::-1]
+            walk = walk.order_by(records.c.created_at, records.c.id).offset(offset).limit(count)
+            return total, [json.loads(row.doc) for row in conn.execute(walk)]
 
     def secret(self, name: str, make: Callable[[], str]) -> str:
         """The sandbox's secret `name`, made by `make()` the first time any server asks."""

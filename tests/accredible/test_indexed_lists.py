@@ -8,6 +8,7 @@ import itertools
 
 import pytest
 
+from mockserver.core import store as store_module
 from mockserver.core.store import Store, index_value
 from mockserver.providers.accredible import listing, search
 from mockserver.providers.accredible.accounts import Caller
@@ -62,8 +63,12 @@ V1_SOURCES = [
 ]
 
 
+@pytest.mark.parametrize("few", [5000, 0], ids=["read-and-sort", "walk-in-order"])
 @pytest.mark.parametrize("key", ["accredible-demo-key", "accredible-online-key"])
-def test_v1_pages_are_those_of_the_filters_in_python(many, client, key) -> None:
+def test_v1_pages_are_those_of_the_filters_in_python(many, client, key, few, monkeypatch) -> None:
+    """Both plans of Store.query: few matches read and sorted, many walked in creation order
+    (from the nearer end); FEW=0 makes every list take the second."""
+    monkeypatch.setattr(store_module, "FEW", few)
     caller = _caller(many, key)
     visible = listing.all_visible(many.store, caller)
     if key == "accredible-online-key":  # department 202 sees the bootcamp's only
