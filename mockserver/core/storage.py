@@ -201,6 +201,8 @@ class ObjectStorage:
 
     def clear(self) -> None:
         """Delete every object in the bucket (used by /_mock/reset)."""
+        if not self._started and self.embedded:
+            return  # never booted: nothing can have been stored (a reset need not boot it)
         paginator = self.client.get_paginator("list_objects_v2")
         for page in paginator.paginate(Bucket=self.bucket):
             keys: list[dict[str, Any]] = [{"Key": item["Key"]} for item in page.get("Contents", [])]

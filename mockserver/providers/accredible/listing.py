@@ -33,20 +33,22 @@ V1_EXACT = {
     "license_id": "license_id",
 }
 V1_PYTHON_ONLY = ("meta_data", "recipient.meta_data", "start_updated_date", "end_updated_date")
-# v2 `eq` conditions the index narrows by (case-insensitive text, as search._equal compares).
-V2_EXACT = (
-    "id",
-    "uuid",
-    "group.id",
-    "recipient_email",
-    "recipient_id",
-    "recipient_name",
-    "license_id",
-)
+# v2 `eq` conditions the index narrows by (case-insensitive text, as search._equal compares),
+# and the index field each reads: two share v1's rows, whose text is lower-cased already.
+V2_EXACT = {
+    "group.id": "group_id",
+    "recipient_email": "email",
+    "uuid": "v2:uuid",
+    "recipient_id": "v2:recipient_id",
+    "recipient_name": "v2:recipient_name",
+    "license_id": "v2:license_id",
+}
+NONE = "None"  # str(None): what v1's filters compare a missing value as
 
 
 def credential_fields(doc: dict[str, Any]) -> dict[str, str | None]:
-    """A credential's index rows (Store.index_kind); each as search.py compares it."""
+    """A credential's index rows (Store.index_kind), each as search.py compares it; missing
+    values get no row (a filter asking for one is answered by the filters in Python)."""
     recipient = doc.get("recipient") or {}
     fields: dict[str, str | None] = {
         "group_id": str(doc.get("group_id")),
@@ -57,9 +59,11 @@ def credential_fields(doc: dict[str, Any]) -> dict[str, str | None]:
         "issued_on": str(doc.get("issued_on") or ""),
         "department_id": str(doc.get("department_id")),
     }
-    for name in V2_EXACT:
-        value = search.V2_FIELDS[name](doc)
-        fields[f"v2:{name}"] = None if value is None else str(value).lower()
+    fields = {name: value for name, value in fields.items() if value != NONE}
+    for name, index_field in V2_EXACT.items():
+        if index_field.startswith("v2:"):
+            value = search.V2_FIELDS[name](doc)
+            fields[index_field] = None if value is None else str(value).lower()
     return fields
 
 
@@ -81,7 +85,9 @@ def v1_page(
         if source.get(key) not in (None, "")
     ]
     wanted = dict(given)
-    python_only = any(source.get(key) not in (None, "") for key in V1_PYTHON_ONLY)
+    python_only = any(source.get(key) not in (None, "") for key in V1_PYTHON_ONLY) or any(
+        value == NONE for _, value in given
+    )
     # `email` and `recipient.email` both given, and different: nothing can match, and the
     # filters in Python say so.
     clashing = len(set(given)) != len(wanted)
@@ -110,9 +116,9 @@ def v2_candidates(store: Store, caller: Caller, body: dict[str, Any]) -> list[di
             match = search._KEY.match(str(key))
             if not match or (match.group(2) or "eq") != "eq" or match.group(1) not in V2_EXACT:
                 continue
-            if wanted is None or isinstance(wanted, bool | dict | list):
+            if wanted is None or wanted == "" or isinstance(wanted, bool | dict | list):
                 continue  # compared another way (search._equal): not narrowed here
-            equal[f"v2:{match.group(1)}"] = str(wanted).lower()
+            equal[V2_EXACT[match.group(1)]] = str(wanted).lower()
     if not equal:
         return all_visible(store, caller)
     _, docs = store.query(caller.tenant, KIND, {**equal, **_scope(caller)})
