@@ -430,6 +430,10 @@ class Store:
             threading.RLock() if self.engine.dialect.name == "sqlite" else None
         )
         metadata.create_all(self.engine)
+        # create_all makes the indexes of the tables it makes; a store made by an older version
+        # (a data directory, a shared database) gets the newer ones here.
+        for index in (*records.indexes, *record_fields.indexes):
+            index.create(self.engine, checkfirst=True)
         self._memory_connection: Any = None
         self._memory_checkout: Any = None
         self._cache: ReadCache | None = None

@@ -135,3 +135,45 @@ def test_locked_creates_once_and_reads_back(store: Store) -> None:
         tx.put("a", "balance", "x", {"n": 4})
     with store.transaction() as tx:
         assert tx.locked("a", "balance", "x", {"n": 5}) == {"n": 4}
+
+
+def test_indexed_queries_page_filter_and_follow_writes(store: Store, monkeypatch) -> None:
+    """Store.query on every backend: equality and range filters, both plans (few matches
+    read and sorted; many walked in order from the nearer end), page boundaries, and the index
+    following put, delete and clear."""
+    from mockserver.core import store as store_module
+
+    store.index_kind("item", lambda doc: {"colour": doc["colour"], "day": doc["day"]})
+    with store.transaction() as tx:
+        for number in range(30):
+            colour = ("red", "blue", "green")[number % 3]
+            tx.put(
+                "t",
+                "item",
+                f"{number:03d}",
+                {"n": number, "colour": colour, "day": f"d{number % 7}"},
+            )
+        tx.put("other", "item", "x", {"n": -1, "colour": "red", "day": "d0"})
+    expected_red = [n for n in range(30) if n % 3 == 0]
+    for few in (5000, 0):
+        monkeypatch.setattr(store_module, "FEW", few)
+        for size in (1, 4, 10):
+            for page in range(0, 12):
+                total, docs = store.query(
+                    "t", "item", {"colour": "red"}, offset=page * size, limit=size
+                )
+                assert total == len(expected_red)
+                assert [d["n"] for d in docs] == expected_red[page * size : (page + 1) * size]
+        total, docs = store.query("t", "item", {"colour": "red"}, {"day": ("d2", "d4")})
+        assert [d["n"] for d in docs] == [n for n in expected_red if 2 <= n % 7 <= 4]
+        assert total == len(docs)
+        total, docs = store.query("t", "item", None, {"day": ("d6", None)}, offset=1, limit=2)
+        assert total == len([n for n in range(30) if n % 7 == 6])
+        assert [d["n"] for d in docs] == [n for n in range(30) if n % 7 == 6][1:3]
+    with store.transaction() as tx:
+        tx.put("t", "item", "000", {"n": 0, "colour": "blue", "day": "d0"})
+        tx.delete("t", "item", "003")
+    assert store.query("t", "item", {"colour": "red"})[0] == len(expected_red) - 2
+    assert store.query("t", "item", {"colour": "purple"}) == (0, [])
+    store.clear()
+    assert store.query("t", "item", {"colour": "blue"}) == (0, [])
