@@ -1,6 +1,6 @@
 """How list and search times grow with one tenant's size (issue 18; not pass/fail).
 
-    python bench/growth.py [--sizes 1000 10000 100000] [--repeat 5]
+    python bench/growth.py [--sizes 1000 10000 100000] [--repeat 5] [--provider accredible|vec]
 
 For each size: a fresh sandbox in this process (create_app, SQLite in memory, the Flask test
 client: the server's own time, no HTTP), one Accredible tenant filled with that many
@@ -79,22 +79,80 @@ def requests_for(size: int, first_id: int) -> list[tuple[str, str, dict | None]]
     ]
 
 
-def timed(client, request: tuple[str, str, dict | None], repeat: int) -> float:
+def timed(client, request: tuple[str, str, dict | None], repeat: int, headers=AUTH) -> float:
     method, path, body = request
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()
-        answer = client.open(path, method=method, json=body, headers=AUTH)
+        answer = client.open(path, method=method, json=body, headers=headers)
         samples.append((time.perf_counter() - started) * 1000)
         assert answer.status_code == 200, answer.get_data(as_text=True)[:200]
     return statistics.median(samples)
+
+
+VEC = {"Authorization": "Bearer vec-demo-full-token"}
+VEC_TENANT = "vec:demo-institute"
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def fill_vault(runtime: Runtime, client, size: int) -> None:
+    """One vault certificate through the API, then copies of its document (new uuid, id,
+    email) through the store's bulk path, as `fill` does for Accredible."""
+    import io
+
+    uploaded = client.post(
+        "/vec/business/certificate-vault/upload-file",
+        data={"file": (io.BytesIO(PDF), "c.pdf")},
+        headers=VEC,
+    ).get_json()["data"]["file_id"]
+    entry = {
+        "certificate_title": "Completion",
+        "full_name": "Seed",
+        "applicant_email": "seed@example.com",
+        "file_id": uploaded,
+    }
+    made = client.post(
+        "/vec/business/certificate-vault/bulk", json={"entries": [entry]}, headers=VEC
+    )
+    assert made.status_code == 202, made.get_data(as_text=True)
+    store = runtime.store
+    (template,) = store.list(VEC_TENANT, "vec_vault")
+    for start in range(0, size - 1, BATCH):
+        with store.transaction() as tx:
+            for number in range(2 + start, 2 + min(start + BATCH, size - 1)):
+                doc = copy.deepcopy(template)
+                doc["id"] = number
+                doc["uuid"] = f"00000000-0000-4000-8000-{number:012d}"
+                doc["applicant_email"] = f"learner{number}@example.com"
+                doc["status"] = "generated" if number % 2 else "processing"
+                doc["process_at"] = 4e9  # not due: the list's processing pass leaves it
+                tx.put(VEC_TENANT, "vec_vault", doc["uuid"], doc)
+
+
+def vault_requests(size: int) -> list[tuple[str, str, dict | None]]:
+    last_page = -(-size // 15)
+    target = size // 2
+    return [
+        ("GET", "/vec/business/certificate-vault", None),
+        ("GET", f"/vec/business/certificate-vault?page={last_page}", None),
+        ("GET", "/vec/business/certificate-vault?status=generated&page=2", None),
+        (
+            "GET",
+            f"/vec/business/certificate-vault?applicant_email=learner{target}@example.com",
+            None,
+        ),
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--provider", choices=("accredible", "vec"), default="accredible")
     args = parser.parse_args()
+    if args.provider == "vec":
+        vault_curve(args)
+        return
     print(
         "| credentials | fill s | view ms | first page ms | last page ms | v1 email ms "
         "| v2 one hit ms | reset ms | RSS MB |"
@@ -118,6 +176,27 @@ def main() -> None:
             f"| {size:,} | {filled:.1f} | "
             + " | ".join(f"{v:.1f}" for v in rows)
             + f" | {reset_ms:.0f} | {rss:.0f} (peak) |",
+            flush=True,
+        )
+        runtime.close()
+
+
+def vault_curve(args: argparse.Namespace) -> None:
+    print(
+        "| vault certificates | fill s | first page ms | last page ms | status page 2 ms "
+        "| one email ms |"
+    )
+    print("|---|---|---|---|---|---|")
+    for size in args.sizes:
+        settings = Settings(host="127.0.0.1", port=0, quiet=True)
+        runtime = Runtime(settings)
+        client = create_app(settings, runtime).test_client()
+        started = time.perf_counter()
+        fill_vault(runtime, client, size)
+        filled = time.perf_counter() - started
+        rows = [timed(client, request, args.repeat, VEC) for request in vault_requests(size)]
+        print(
+            f"| {size:,} | {filled:.1f} | " + " | ".join(f"{v:.1f}" for v in rows) + " |",
             flush=True,
         )
         runtime.close()

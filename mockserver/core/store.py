@@ -190,7 +190,7 @@ def index_value(value: str) -> str:
     return "#sha256:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-FEW = 5000  # matches of an equality read and sorted directly; more are walked in order
+FEW = 1000  # matches of an equality read and sorted directly; more are walked in order
 
 
 def _count_equal(tenant: str, kind: str, field: str, value: str) -> Any:
@@ -236,6 +236,52 @@ def _within(field: str, low: str | None, high: str | None) -> Any:
     if high is not None:
         conditions.append(row.c.value <= high)
     return select(row.c.id).where(*conditions).exists()
+
+
+def _ordered_page(
+    conn: Connection,
+    tenant: str,
+    kind: str,
+    order: tuple[str, bool],
+    equal: dict[str, str],
+    rarest: str | None,
+    sizes: dict[str, int],
+    checks: list,
+    offset: int,
+    count: int,
+    total: int,
+) -> list[dict]:
+    """A page in the order of an indexed field (see Store.query): few matches read and
+    sorted; many walked along the field's index, from the nearer end."""
+    field, descending = order
+    key = record_fields.alias("sort_key")
+    on_key = and_(
+        key.c.tenant == records.c.tenant,
+        key.c.kind == records.c.kind,
+        key.c.id == records.c.id,
+        key.c.field == field,
+    )
+    if rarest is not None and sizes[rarest] <= FEW:
+        page = _driven(tenant, kind, rarest, equal[rarest], select(records.c.doc), checks)
+        page = page.join(key, on_key)
+        value = key.c.value.concat("")  # an expression: SQLite must not walk the whole index
+        page = page.order_by(value.desc() if descending else value).offset(offset).limit(count)
+        return [json.loads(row.doc) for row in conn.execute(page)]
+    if rarest is not None:
+        checks = [_has(rarest, equal[rarest]), *checks]
+    walk = (
+        select(records.c.doc)
+        .select_from(key.join(records, on_key))
+        .where(key.c.tenant == tenant, key.c.kind == kind, key.c.field == field, *checks)
+    )
+    backwards = offset > total - offset - count  # nearer the end: walk from there
+    first = descending != backwards
+    walk = walk.order_by(key.c.value.desc() if first else key.c.value)
+    if backwards:
+        walk = walk.offset(total - offset - count).limit(count)
+        return [json.loads(row.doc) for row in conn.execute(walk)][::-1]
+    walk = walk.offset(offset).limit(count)
+    return [json.loads(row.doc) for row in conn.execute(walk)]
 
 
 def _driven(tenant: str, kind: str, field: str, value: str, columns: Any, checks: list) -> Any:
@@ -527,10 +573,13 @@ class Store:
         between: Mapping[str, tuple[str | None, str | None]] | None = None,
         offset: int = 0,
         limit: int | None = None,
+        order: tuple[str, bool] | None = None,
     ) -> tuple[int, list[dict]]:
         """Records of an indexed kind whose fields equal `equal` and fall within `between`
-        (inclusive bounds, text order), in creation order (as `list`): how many match, and the
-        page `offset`/`limit` of them. Only the page's documents are read.
+        (inclusive bounds, text order), in creation order (as `list`), or by the indexed
+        field `order` names (`(field, descending)`; a field every record of the kind has, and
+        unique, so that the order is total): how many match, and the page `offset`/`limit`
+        of them. Only the page's documents are read.
 
         The plan follows the numbers: each equality is counted from the index first; when the
         rarest matches few records the page is read from those and sorted, otherwise records
@@ -563,6 +612,10 @@ class Store:
             if total <= offset or limit == 0:
                 return total, []
             count = total - offset if limit is None else min(limit, total - offset)
+            if order is not None:
+                return total, _ordered_page(
+                    conn, tenant, kind, order, equal, rarest, sizes, checks, offset, count, total
+                )
             if rarest is not None and sizes[rarest] <= FEW:
                 page = _driven(tenant, kind, rarest, equal[rarest], select(records.c.doc), checks)
                 # Ordered by expressions, not the columns: SQLite would otherwise walk every

@@ -62,7 +62,10 @@ def _file(files: dict[str, FileStorage], name: str) -> tuple[str | None, bytes |
     return found.filename, found.read(MAX_FILE_KILOBYTES * 1024 + 1)
 
 
-def _page(items: list[Any], params: dict[str, Any], path: str) -> dict[str, Any]:
+def _page(
+    items: list[Any], params: dict[str, Any], path: str, total: int | None = None
+) -> dict[str, Any]:
+    """Laravel's paginator over `items`: all of the list, or (with `total`) its page alone."""
     query = {key: value for key, value in request.args.items() if key != "page"}
     return paginate(
         items,
@@ -70,6 +73,7 @@ def _page(items: list[Any], params: dict[str, Any], path: str) -> dict[str, Any]
         params.get("per_page") or 15,
         provider_base(PREFIX) + path,
         query,
+        total=total,
     )
 
 
@@ -114,9 +118,9 @@ def build_blueprint() -> Blueprint:
     @blueprint.get("/business/certificate-vault")
     def list_vault() -> Response:
         caller = _caller("certificate-vault:list")
-        records, params = _model().vault.list(caller, _fields())
+        records, total, params = _model().vault.page(caller, _fields())
         items = [presenters.vault_item(record) for record in records]
-        return jsonify(_page(items, params, "/business/certificate-vault"))
+        return jsonify(_page(items, params, "/business/certificate-vault", total))
 
     @blueprint.get("/business/certificate-vault/<vault_ref:certificate_uuid>")
     def get_vault(certificate_uuid: str) -> Response:
