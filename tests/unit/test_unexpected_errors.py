@@ -8,7 +8,7 @@ def broken(runtime, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("simulated defect")
 
-    monkeypatch.setattr(runtime.providers["vec"].model.vault, "list", explode)
+    monkeypatch.setattr(runtime.providers["vec"].model.vault, "page", explode)
     monkeypatch.setattr(runtime.providers["seekpass"].model.submissions, "status_of", explode)
     monkeypatch.setattr(runtime.providers["accredible"].model.credentials, "find", explode)
 
