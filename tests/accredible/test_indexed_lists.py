@@ -70,15 +70,15 @@ def test_v1_pages_are_those_of_the_filters_in_python(many, client, key, few, mon
     (from the nearer end); FEW=0 makes every list take the second."""
     monkeypatch.setattr(store_module, "FEW", few)
     caller = _caller(many, key)
-    visible = listing.all_visible(many.store, caller)
+    visible = many.credentials.all_for(caller)
     if key == "accredible-online-key":  # department 202 sees the bootcamp's only
         assert 0 < len(visible) < 17 and all(d["group_id"] == BOOTCAMP for d in visible)
     for source, size in itertools.product(V1_SOURCES, (1, 2, 5, 50)):
-        reference = search.v1_filter(listing.all_visible(many.store, caller), source)
+        reference = search.v1_filter(many.credentials.all_for(caller), source)
         last = max(1, -(-len(reference) // size))
         for page in range(1, last + 2):  # every page, and one past the end
             query = {**source, "page": page, "page_size": size}
-            docs, meta = listing.v1_page(many.store, caller, query)
+            docs, meta = listing.v1_page(many.credentials, caller, query)
             expected = reference[(page - 1) * size : page * size]
             assert [d["id"] for d in docs] == [d["id"] for d in expected], (source, size, page)
             assert meta["total_count"] == len(reference)
@@ -111,8 +111,8 @@ V2_BODIES = [
 @pytest.mark.parametrize("body", V2_BODIES)
 def test_v2_search_narrowed_by_the_index_answers_the_same(many, body) -> None:
     caller = _caller(many, "accredible-demo-key")
-    reference = search.v2_search(listing.all_visible(many.store, caller), body)
-    narrowed = search.v2_search(listing.v2_candidates(many.store, caller, body), body)
+    reference = search.v2_search(many.credentials.all_for(caller), body)
+    narrowed = search.v2_search(listing.v2_candidates(many.credentials, caller, body), body)
     assert [d["id"] for d in narrowed[0]] == [d["id"] for d in reference[0]]
     assert narrowed[1] == reference[1]
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.core.store import Store
 from mockserver.providers.accredible import search
 from mockserver.providers.accredible.accounts import Caller
+from mockserver.providers.accredible.credentials import CredentialService
 from mockserver.providers.accredible.paging import positive_int
 from mockserver.providers.accredible.presenters import page_meta
 from mockserver.providers.accredible.schemas import date_param
@@ -73,7 +73,7 @@ def _scope(caller: Caller) -> dict[str, str]:
 
 
 def v1_page(
-    store: Store, caller: Caller, source: dict[str, Any], default_size: int = 50
+    credentials: CredentialService, caller: Caller, source: dict[str, Any], default_size: int = 50
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """One page of GET /v1/all_credentials or POST /v1/credentials/search, and its meta."""
     start, end = date_param(source, "start_date"), date_param(source, "end_date")
@@ -92,10 +92,10 @@ def v1_page(
     # filters in Python say so.
     clashing = len(set(given)) != len(wanted)
     if python_only or clashing:
-        found = search.v1_filter(all_visible(store, caller), source)
+        found = search.v1_filter(credentials.all_for(caller), source)
         offset = (page - 1) * size
         return found[offset : offset + size], page_meta(page, size, len(found))
-    total, docs = store.query(
+    total, docs = credentials.store.query(
         caller.tenant,
         KIND,
         {**wanted, **_scope(caller)},
@@ -106,7 +106,9 @@ def v1_page(
     return docs, page_meta(page, size, total)
 
 
-def v2_candidates(store: Store, caller: Caller, body: dict[str, Any]) -> list[dict[str, Any]]:
+def v2_candidates(
+    credentials: CredentialService, caller: Caller, body: dict[str, Any]
+) -> list[dict[str, Any]]:
     """The credentials a v2 search may match: narrowed by its `eq` conditions on indexed
     fields, else all the caller sees. search.v2_search filters, sorts and pages them."""
     query = body.get("query") if isinstance(body, dict) else None
@@ -120,10 +122,6 @@ def v2_candidates(store: Store, caller: Caller, body: dict[str, Any]) -> list[di
                 continue  # compared another way (search._equal): not narrowed here
             equal[V2_EXACT[match.group(1)]] = str(wanted).lower()
     if not equal:
-        return all_visible(store, caller)
-    _, docs = store.query(caller.tenant, KIND, {**equal, **_scope(caller)})
+        return credentials.all_for(caller)
+    _, docs = credentials.store.query(caller.tenant, KIND, {**equal, **_scope(caller)})
     return docs
-
-
-def all_visible(store: Store, caller: Caller) -> list[dict[str, Any]]:
-    return [doc for doc in store.list(caller.tenant, KIND) if caller.sees(doc)]

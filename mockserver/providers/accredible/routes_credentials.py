@@ -77,7 +77,7 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
     @bp.get("/v1/all_credentials")
     def all_credentials() -> Response:
         who = caller()
-        page, meta = listing.v1_page(model().store, who, params())
+        page, meta = listing.v1_page(model().credentials, who, params())
         return ok({"credentials": [credential_body(who, doc) for doc in page], "meta": meta})
 
     @bp.post("/v1/credentials/search")
@@ -85,14 +85,16 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
         enforce(model().search_v1_limiter)
         who = caller()
         source = search_filters(CredentialSearchSchema, body())
-        page, meta = listing.v1_page(model().store, who, source)
+        page, meta = listing.v1_page(model().credentials, who, source)
         return ok({"credentials": [credential_body(who, doc) for doc in page], "meta": meta})
 
     @bp.post("/v2/credentials/search")
     def search_v2() -> Response:
         who = caller()
         given = body()
-        found, meta = search.v2_search(listing.v2_candidates(model().store, who, given), given)
+        found, meta = search.v2_search(
+            listing.v2_candidates(model().credentials, who, given), given
+        )
         return ok(
             {
                 "credentials": [

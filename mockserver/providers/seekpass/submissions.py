@@ -251,20 +251,30 @@ class SubmissionService:
     # --- the user's side (control plane) --------------------------------------------------
 
     def all_requests(self, tenants: list[str]) -> list[dict[str, Any]]:
-        listed = []
+        return [
+            self.as_seen(tenant, request)
+            for tenant in tenants
+            for request in self.store.list(tenant, REQUEST_KIND)
+        ]
+
+    def by_own_id(self, tenants: list[str], request_id: str) -> dict[str, Any] | None:
+        """A request by SEEK Pass's own id (the redirect's `content=`), as `as_seen` shows it."""
         for tenant in tenants:
-            for request in self.store.list(tenant, REQUEST_KIND):
-                status, finalized_at = self.effective_status(request)
-                listed.append(
-                    {
-                        **request,
-                        "tenant": tenant,
-                        "status": status,
-                        "finalized_at": finalized_at,
-                        "uploads": self.upload_states(tenant, request),
-                    }
-                )
-        return listed
+            request = self.store.get(tenant, REQUEST_KIND, request_id)
+            if request is not None:
+                return self.as_seen(tenant, request)
+        return None
+
+    def as_seen(self, tenant: str, request: dict[str, Any]) -> dict[str, Any]:
+        """A request with its tenant, its status now and each asset's upload state."""
+        status, finalized_at = self.effective_status(request)
+        return {
+            **request,
+            "tenant": tenant,
+            "status": status,
+            "finalized_at": finalized_at,
+            "uploads": self.upload_states(tenant, request),
+        }
 
     def upload_states(self, tenant: str, request: dict[str, Any]) -> list[dict[str, Any]]:
         states = []

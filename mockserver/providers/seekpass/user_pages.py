@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import secrets
 from html import escape
-from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
@@ -40,22 +39,6 @@ def _model() -> SeekPassModel:
     return current_app.extensions["mockserver"].providers["seekpass"].model
 
 
-def _find(request_id: str) -> dict[str, Any] | None:
-    model = _model()
-    for tenant in model.tokens.tenants:
-        found = model.submissions.store.get(tenant, "request", request_id)
-        if found is not None:
-            status, finalized_at = model.submissions.effective_status(found)
-            return {
-                **found,
-                "tenant": tenant,
-                "status": status,
-                "finalized_at": finalized_at,
-                "uploads": model.submissions.upload_states(tenant, found),
-            }
-    return None
-
-
 def _page(html: str, status: int = 200, nonce: str = "") -> Response:
     response = Response(html, status=status, mimetype="text/html")
     script = f"'nonce-{nonce}'" if nonce else "'none'"
@@ -73,7 +56,8 @@ def add_user_pages(bp: Blueprint) -> None:
         if not content:
             nonce = secrets.token_urlsafe(16)
             return _page(render_template("seekpass_stand_in_link.html", nonce=nonce), nonce=nonce)
-        found = _find(content)
+        model = _model()
+        found = model.submissions.by_own_id(model.tokens.tenants, content)
         if found is None:
             return _page(render_template("seekpass_stand_in_missing.html", content=content), 404)
         return _page(
