@@ -76,7 +76,14 @@ record_fields = Table(
     Column("kind", String(100), primary_key=True),
     Column("id", String(400), primary_key=True),
     Column("field", String(100), primary_key=True),
-    Column("value", String(300), nullable=False),
+    # Compared byte by byte on PostgreSQL too (collation "C", as SQLite compares text): a
+    # locale's collation ignores punctuation, so "2025-06-01|…" keys would not sort as Python
+    # sorts them.
+    Column(
+        "value",
+        String(300).with_variant(String(300, collation="C"), "postgresql"),
+        nullable=False,
+    ),
 )
 Index(
     "ix_record_fields_value",
@@ -480,6 +487,8 @@ class Store:
         # (a data directory, a shared database) gets the newer ones here.
         for index in (*records.indexes, *record_fields.indexes):
             index.create(self.engine, checkfirst=True)
+        if self.engine.dialect.name == "postgresql":
+            _byte_order_index_values(self.engine)
         self._memory_connection: Any = None
         self._memory_checkout: Any = None
         self._cache: ReadCache | None = None
@@ -759,6 +768,21 @@ def _driver_get_text(dbapi_connection: Any, sql: str, params: tuple[str, str, st
     finally:
         cursor.close()
     return row[0] if row else None
+
+
+def _byte_order_index_values(engine: Engine) -> None:
+    """A PostgreSQL store made before index values were compared byte by byte gets the "C"
+    collation now (its index is rebuilt with it)."""
+    with engine.begin() as conn:
+        collation = conn.exec_driver_sql(
+            "SELECT collation_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = 'record_fields' "
+            "AND column_name = 'value'"
+        ).scalar()
+        if collation != "C":
+            conn.exec_driver_sql(
+                'ALTER TABLE record_fields ALTER COLUMN value TYPE varchar(300) COLLATE "C"'
+            )
 
 
 def _insert_if_missing(dialect: str) -> Any:

@@ -49,6 +49,15 @@ def looks_like_base64(content: bytes) -> bool:
     return sniff(decoded[:16]) in ACCEPTED_TYPES
 
 
+def certificate_fields(doc: dict[str, Any]) -> dict[str, str | None]:
+    """What the certificate list filters on (Store.index_kind), as `visible` compares it."""
+    return {
+        "certification_id": str(doc["certification_id"]),
+        "email": str(doc["email"]).lower(),
+        "created_day": str(doc["created_at"])[:10],
+    }
+
+
 class CertificateService:
     def __init__(
         self, store: Store, clock: Clock, storage: ObjectStorage, post_limiter: RateLimiter
@@ -57,6 +66,7 @@ class CertificateService:
         self.clock = clock
         self.storage = storage
         self.post_limiter = post_limiter
+        store.index_kind("certificate", certificate_fields)
 
     # ---- certifications ---------------------------------------------------------------------
 
@@ -199,20 +209,19 @@ class CertificateService:
             except ValueError as exc:
                 raise ValidationFailed({"created_from": [NOT_DATE]}, status=400) from exc
         email = (filters.get("email") or "").lower()
+        equal = {"email": email} if email else {}
+        if wanted_certification is not None:
+            equal["certification_id"] = str(int(wanted_certification))
+        between = {"created_day": (created_from, None)} if created_from else {}
+        # The filters are answered by the index; which certifications are verified and which
+        # this key may use are few, and checked on what the index found.
+        _, matches = self.store.query(caller.tenant, "certificate", equal, between)
         verified = {c["id"] for c in self.verified_certifications(caller.tenant)}
-        found = []
-        for doc in self.store.list(caller.tenant, "certificate"):
-            certification = doc["certification_id"]
-            if certification not in verified or not caller.may_use(certification):
-                continue
-            if wanted_certification is not None and certification != int(wanted_certification):
-                continue
-            if email and doc["email"].lower() != email:
-                continue
-            if created_from and doc["created_at"][:10] < created_from:
-                continue
-            found.append(doc)
-        return found
+        return [
+            doc
+            for doc in matches
+            if doc["certification_id"] in verified and caller.may_use(doc["certification_id"])
+        ]
 
     def status_of(self, doc: dict[str, Any]) -> str:
         """`valid`, or `expired` once `valid_until` has passed on the server clock."""

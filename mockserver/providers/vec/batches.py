@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import threading
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from mockserver.core.errors import ApiError, ValidationFailed
 from mockserver.core.ids import ids
 from mockserver.core.storage import ObjectStorage
 from mockserver.core.store import Store
-from mockserver.providers.vec import documents, errors
+from mockserver.providers.vec import documents, errors, listing
 from mockserver.providers.vec.accounts import Accounts, Caller, Institution
 from mockserver.providers.vec.schemas import (
     BATCH_FORM,
@@ -49,6 +50,8 @@ class BatchService:
         self._active: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
         self._pass_lock = threading.RLock()
+        store.index_kind(BATCH_KIND, listing.batch_fields)
+        store.index_kind(CERTIFICATE_KIND, listing.certificate_fields)
         self.reload()
 
     # --- templates ------------------------------------------------------------------------
@@ -97,7 +100,13 @@ class BatchService:
         now = self.clock.now()
         batch_id = ids.uuid()
         requires_signatures = int(template.get("signatory_fields", 0)) > 0
-        certificates = [self._certificate(institution, batch_id, row, now) for row in rows]
+        # Real time, not the server clock (which may stand still): ties in the lists' orders
+        # come out in the order batches were made (listing.py).
+        made = time.time_ns()
+        certificates = [
+            {**self._certificate(institution, batch_id, number, row, now), "made_ns": made}
+            for number, row in enumerate(rows, start=1)
+        ]
         batch = {
             "id": batch_id,
             "name": name,
@@ -111,6 +120,7 @@ class BatchService:
             "completion_date": None,
             "created_at": vec_time(now),
             "updated_at": vec_time(now),
+            "made_ns": made,
         }
         with self.store.transaction() as tx:
             tx.insert(institution.tenant, BATCH_KIND, batch_id, batch)
@@ -122,7 +132,7 @@ class BatchService:
 
     @staticmethod
     def _certificate(
-        institution: Institution, batch_id: str, row: dict[str, str], now: datetime
+        institution: Institution, batch_id: str, number: int, row: dict[str, str], now: datetime
     ) -> dict[str, Any]:
         email = (row.get("RecipientsEmail") or "").strip()
         issue_date, reason = now.strftime("%Y-%m-%dT00:00:00.000000Z"), None
@@ -140,6 +150,7 @@ class BatchService:
             "uuid": ids.uuid(),
             "reference_id": f"VEC-IC-{now.year}{ids.hex(7).upper()[:13]}",
             "batch_id": batch_id,
+            "row": number,  # its CSV row: ties in a list come in this order (listing.py)
             "customer_id": customer.get("id") if customer else None,
             "name": (row.get("RecipientsName") or "").strip(),
             "email": email,
@@ -154,16 +165,23 @@ class BatchService:
 
     # --- reading --------------------------------------------------------------------------
 
-    def list(self, caller: Caller, query: dict[str, Any]) -> tuple[list[dict], dict]:
+    def page(self, caller: Caller, query: dict[str, Any]) -> tuple[list[dict], int, dict]:
+        """One page of the batch list, newest first, and how many match (from the index)."""
         params, found = load(BATCH_LIST_QUERY, query)
         if found:
             raise ValidationFailed(found)
         self.advance()
-        batches = self.store.list(caller.tenant, BATCH_KIND)
-        if params.get("status"):
-            batches = [b for b in batches if b["status"] == params["status"]]
-        batches.sort(key=lambda b: b["created_at"], reverse=True)
-        return batches, params
+        number, size = _page_of(params)
+        equal = {"status": params["status"]} if params.get("status") else {}
+        total, batches = self.store.query(
+            caller.tenant,
+            BATCH_KIND,
+            equal,
+            offset=(number - 1) * size,
+            limit=size,
+            order=("newest", True),
+        )
+        return batches, total, params
 
     def get(self, caller: Caller, batch_id: str) -> dict[str, Any]:
         self.advance()
@@ -173,38 +191,53 @@ class BatchService:
         return batch
 
     def counts(self, tenant: str, batch_id: str) -> dict[str, int]:
-        statuses = [c["status"] for c in self._certificates(tenant, batch_id)]
-        return {"processed": statuses.count("generated"), "failed": statuses.count("failed")}
+        """How many of a batch's certificates are generated and failed, counted in the index."""
+        return {
+            name: self.store.query(
+                tenant, CERTIFICATE_KIND, {"batch_id": batch_id, "status": status}, limit=0
+            )[0]
+            for name, status in (("processed", "generated"), ("failed", "failed"))
+        }
 
     def _certificates(self, tenant: str, batch_id: str) -> list[dict[str, Any]]:
-        return [c for c in self.store.list(tenant, CERTIFICATE_KIND) if c["batch_id"] == batch_id]
+        return self.store.query(tenant, CERTIFICATE_KIND, {"batch_id": batch_id})[1]
 
-    def certificates(self, caller: Caller, query: dict[str, Any]) -> tuple[list[dict], dict]:
+    def certificates(self, caller: Caller, query: dict[str, Any]) -> tuple[list[dict], int, dict]:
+        """One page of the certificate list and how many match: filtered, sorted and paged in
+        the index, except a `search` term (a substring of three fields), which filters the
+        indexed matches in Python before the page is cut."""
         params, found = load(CERTIFICATE_LIST_QUERY, query)
         if found:
             raise ValidationFailed(found)
         self.advance()
-        items = self.store.list(caller.tenant, CERTIFICATE_KIND)
-        for name, key in (
-            ("batch_id", "batch_id"),
-            ("status", "status"),
-            ("customer_id", "customer_id"),
-        ):
-            if params.get(name) is not None:
-                items = [c for c in items if str(c[key]) == str(params[name])]
-        for name, key, bound in (
-            ("issue_date_from", "issue_date", "from"),
-            ("issue_date_to", "issue_date", "to"),
-            ("generated_at_from", "generated_at", "from"),
-            ("generated_at_to", "generated_at", "to"),
-        ):
-            if params.get(name):
-                day = params[name].isoformat()
-                items = [
-                    c
-                    for c in items
-                    if c[key] and (c[key][:10] >= day if bound == "from" else c[key][:10] <= day)
-                ]
+        number, size = _page_of(params)
+        equal = {
+            name: str(params[name])
+            for name in ("batch_id", "status", "customer_id")
+            if params.get(name) is not None
+        }
+        between = {}
+        for name, day_field in listing.DAY_FILTERS.items():
+            low, high = params.get(f"{name}_from"), params.get(f"{name}_to")
+            if low or high:
+                between[day_field] = (
+                    low.isoformat() if low else None,
+                    high.isoformat() if high else None,
+                )
+        order = listing.order_field(
+            params.get("sort_field", "created_at"), params.get("sort_order", "desc")
+        )
+        page = {"offset": (number - 1) * size, "limit": size}
+        if params.get("search"):
+            page = {}
+        total, items = self.store.query(
+            caller.tenant,
+            CERTIFICATE_KIND,
+            equal,
+            between,
+            order=(order, params.get("sort_order", "desc") == "desc"),
+            **page,
+        )
         if params.get("search"):
             term = params["search"].lower()
             items = [
@@ -212,12 +245,8 @@ class BatchService:
                 for c in items
                 if any(term in str(c[k]).lower() for k in ("name", "email", "reference_id"))
             ]
-        field = params.get("sort_field", "created_at")
-        items.sort(
-            key=lambda c: (c[field] is None, str(c[field] or "")),
-            reverse=params.get("sort_order", "desc") == "desc",
-        )
-        return items, params
+            total, items = len(items), items[(number - 1) * size : number * size]
+        return items, total, params
 
     def certificate(self, caller: Caller, certificate_id: str) -> dict[str, Any]:
         self.advance()
@@ -413,3 +442,8 @@ def _signatories(
             f"The signatories field must contain {needed} items."
         )
     return sorted(signatories, key=lambda s: s["index"] or 0), errors_found
+
+
+def _page_of(params: dict[str, Any]) -> tuple[int, int]:
+    """(page number, page size) as Laravel's paginator reads them."""
+    return params.get("page") or 1, params.get("per_page") or 15

@@ -165,9 +165,9 @@ def build_blueprint() -> Blueprint:
     def list_batches() -> Response:
         caller = _caller("batches:view")
         batches = _model().batches
-        found, params = batches.list(caller, _fields())
+        found, total, params = batches.page(caller, _fields())
         items = [presenters.batch(b, batches.counts(caller.tenant, b["id"])) for b in found]
-        return jsonify(_page(items, params, "/business/batches"))
+        return jsonify(_page(items, params, "/business/batches", total))
 
     @blueprint.get("/business/batches/<batch_id>")
     def get_batch(batch_id: str) -> Response:
@@ -179,9 +179,9 @@ def build_blueprint() -> Blueprint:
     @blueprint.get("/business/certificates")
     def list_certificates() -> Response:
         caller = _caller("certificates:view")
-        found, params = _model().batches.certificates(caller, _fields())
+        found, total, params = _model().batches.certificates(caller, _fields())
         items = [presenters.certificate(c, _link) for c in found]
-        return jsonify(_page(items, params, "/business/certificates"))
+        return jsonify(_page(items, params, "/business/certificates", total))
 
     @blueprint.get("/business/certificates/<certificate_id>")
     def get_certificate(certificate_id: str) -> Response:

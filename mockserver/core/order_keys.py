@@ -1,0 +1,30 @@
+"""Index values that sort the way a provider's list sorts, for Store.query's `order`.
+
+Store.query walks one indexed field in text order, so everything an order depends on has to be
+inside that one value: whether the field is empty, the field itself, and a tie-break that makes
+the order total. Python's stable sort (what the lists did before they were indexed) keeps ties
+in creation order in both directions; a descending walk would reverse them, so a descending key
+carries its tie-break mirrored. Values are cut to a prefix, so two values that share their first
+PREFIX characters fall back to the tie-break (the only place the index orders differently from a
+sort of the whole text).
+"""
+
+from __future__ import annotations
+
+PREFIX = 150
+_SEPARATOR = "\x01"  # below every printable character: "ab" still sorts before "ab!"
+
+
+def mirrored(text: str) -> str:
+    """`text` with each printable ASCII character swapped for its mirror image (" " <-> "~"):
+    of two texts of the same length and shape, the smaller becomes the larger."""
+    return "".join(chr(0x9E - ord(char)) if " " <= char <= "~" else char for char in text)
+
+
+def sort_key(value: object, tie: str, descending: bool) -> str:
+    """The index value placing a record with `value` as the key `(value is None, str(value or
+    ""))` sorts it (None after every value ascending, before them descending), ties broken by
+    `tie` (fixed width, in creation order) ascending either way."""
+    flag = "1" if value is None else "0"
+    text = str(value or "")[:PREFIX]
+    return f"{flag}{text}{_SEPARATOR}{mirrored(tie) if descending else tie}"

@@ -1,0 +1,60 @@
+"""What VEC's batch and certificate lists filter and sort on, kept in the store's index
+(Store.index_kind), so a page of a 100,000-certificate tenant reads a page.
+
+The orders are the ones the lists had when they sorted every record in Python: batches newest
+first; certificates by `sort_field` (created_at unless asked), empty values last ascending and
+first descending, ties in creation order either way (core/order_keys.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.core.order_keys import sort_key
+from mockserver.providers.vec.schemas import SORT_FIELDS
+
+DAY_FILTERS = {"issue_date": "issue_day", "generated_at": "generated_day"}
+
+
+def batch_fields(batch: dict[str, Any]) -> dict[str, str | None]:
+    """A batch's status, and its place newest first (ties: the older first, as before)."""
+    return {
+        "status": str(batch["status"]),
+        "newest": sort_key(batch["created_at"], _tie(batch), descending=True),
+    }
+
+
+def certificate_fields(certificate: dict[str, Any]) -> dict[str, str | None]:
+    """A certificate's equality filters, the days its date filters compare, and one key per
+    sort field and direction."""
+    fields: dict[str, str | None] = {
+        "batch_id": str(certificate["batch_id"]),
+        "status": str(certificate["status"]),
+        "customer_id": _text(certificate.get("customer_id")),
+    }
+    for name, day_field in DAY_FILTERS.items():
+        value = certificate.get(name)
+        fields[day_field] = value[:10] if value else None
+    tie = _tie(certificate)
+    for name in SORT_FIELDS:
+        value = certificate.get(name)
+        fields[order_field(name, "asc")] = sort_key(value, tie, descending=False)
+        fields[order_field(name, "desc")] = sort_key(value, tie, descending=True)
+    return fields
+
+
+def order_field(name: str, direction: str) -> str:
+    """The index field that orders certificates by `name` in `direction` ("asc" or "desc")."""
+    return f"by_{name}_{direction}"
+
+
+def _tie(doc: dict[str, Any]) -> str:
+    """Creation order: when the batch was made (server clock, then real time, since the server
+    clock may stand still), the certificate's CSV row, its id."""
+    identity = str(doc.get("uuid") or doc["id"])
+    made, row = int(doc.get("made_ns", 0)), int(doc.get("row", 0))
+    return f"{doc['created_at']}|{made:020d}|{row:07d}|{identity}"
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
