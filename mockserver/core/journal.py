@@ -10,8 +10,10 @@ are cut at `body_bytes`.
 from __future__ import annotations
 
 import fnmatch
+import logging
 import re
 import threading
+import time
 from collections import deque
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +21,8 @@ from typing import Any
 from mockserver.core.clock import utc_iso
 from mockserver.core.matchers import body_matches, headers_match
 from mockserver.core.store import Store
+
+log = logging.getLogger("mockserver.journal")
 
 MASKED_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
 # Names whose values are credentials, wherever they appear: `name=value` in query strings and
@@ -142,44 +146,101 @@ class Journal:
             self.size = size
             self._entries = deque(self._entries, maxlen=size)
 
+    def close(self) -> None:
+        """Nothing to store: the journal lives and ends with the process."""
+
 
 class StoreJournal:
     """The journal in the store, for several servers sharing one PostgreSQL store: QA reading
     `/_mock/requests` through a load balancer sees every replica's requests, numbered in one
-    sequence. Same interface as `Journal`."""
+    sequence. Same interface as `Journal`.
+
+    A request only queues its entry; a writer thread masks, formats and stores what is queued
+    in one transaction at a time, so a request never waits for the store on the journal's
+    account. The queue holds at most `size` entries (the journal keeps no more than that
+    anyway): if the store falls that far behind, the oldest queued entries are dropped and
+    counted (`dropped`), never a request blocked. Reading flushes this server's queue first and
+    gives other servers' writers `SETTLE_SECONDS` to store what they had queued."""
 
     TRIM_EVERY = 50
+    SETTLE_SECONDS = 0.05
+    FLUSH_TIMEOUT_SECONDS = 10.0
 
     def __init__(self, store: Store, size: int = 1000, body_bytes: int = 16 * 1024) -> None:
         self.store = store
         self.size = size
         self.body_bytes = body_bytes
+        self.dropped = 0
+        self._queue: deque[dict[str, Any]] = deque(maxlen=size)
+        self._in_flight = 0
         self._since_trim = 0
-        self._lock = threading.Lock()
+        self._closed = False
+        self._changed = threading.Condition()
+        self._writer = threading.Thread(target=self._write, name="journal-writer", daemon=True)
+        self._writer.start()
 
     def record(self, entry: dict[str, Any]) -> dict[str, Any]:
-        entry = finish(entry, self.body_bytes)
-        number = self.store.append_entry(entry)
-        with self._lock:
-            self._since_trim += 1
-            trim = self._since_trim >= self.TRIM_EVERY
-            if trim:
-                self._since_trim = 0
-        if trim:
-            self.store.trim_entries(self.size)
-        return {"id": number, **entry}
+        with self._changed:
+            if len(self._queue) == self._queue.maxlen:
+                self.dropped += 1
+            self._queue.append(entry)
+            self._changed.notify_all()
+        return entry
+
+    def _write(self) -> None:
+        while True:
+            with self._changed:
+                while not self._queue and not self._closed:
+                    self._changed.wait()
+                if not self._queue:
+                    return
+                batch = list(self._queue)
+                self._queue.clear()
+                self._in_flight = len(batch)
+            try:
+                self.store.append_entries([finish(entry, self.body_bytes) for entry in batch])
+                self._since_trim += len(batch)
+                if self._since_trim >= self.TRIM_EVERY:
+                    self._since_trim = 0
+                    self.store.trim_entries(self.size)
+            except Exception:  # noqa: BLE001 - the store is down: the batch is lost, not the server
+                log.warning("journal: %d entries could not be stored", len(batch), exc_info=True)
+            with self._changed:
+                self._in_flight = 0
+                self._changed.notify_all()
+
+    def flush(self) -> None:
+        """Until what this server queued so far is stored (bounded by FLUSH_TIMEOUT_SECONDS)."""
+        with self._changed:
+            self._changed.wait_for(
+                lambda: not self._queue and not self._in_flight, self.FLUSH_TIMEOUT_SECONDS
+            )
 
     def entries(self, criteria: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        self.flush()
+        time.sleep(self.SETTLE_SECONDS)
         snapshot = [{"id": number, **doc} for number, doc in self.store.latest_entries(self.size)]
         criteria = criteria or {}
         return [entry for entry in snapshot if matches(entry, criteria)]
 
     def clear(self) -> None:
+        with self._changed:
+            self._queue.clear()
+        self.flush()
         self.store.clear_entries()
 
     def resize(self, size: int) -> None:
-        self.size = size
+        with self._changed:
+            self.size = size
+            self._queue = deque(self._queue, maxlen=size)
         self.store.trim_entries(size)
+
+    def close(self) -> None:
+        """Store what is queued, then stop the writer (on shutdown: nothing answered is lost)."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+        self._writer.join(self.FLUSH_TIMEOUT_SECONDS)
 
 
 def matches(entry: dict[str, Any], criteria: dict[str, Any]) -> bool:

@@ -109,26 +109,33 @@ class MemoryCounts:
 
 class StoreCounts:
     """Hits per key and period kept in the store, so that several servers sharing one
-    PostgreSQL store share one quota (30 posts a minute stay 30 behind two replicas). Each hit
-    is a locked read-modify-write of the key's record."""
+    PostgreSQL store share one quota (30 posts a minute stay 30 behind two replicas). A hit is
+    counted and judged in one statement there (Store.count_hit); periods that left the window
+    are dropped now and then, not on every hit."""
+
+    PRUNE_EVERY = 500
 
     def __init__(self, store: Store, name: str) -> None:
         self._store = store
         self._prefix = f"{name}:"
+        self._since_prune = 0
+        self._lock = threading.Lock()
 
-    @contextmanager
-    def buckets(self, key: str) -> Iterator[dict[int, int]]:
-        with self._store.transaction(durable=False) as tx:
-            record_id = self._prefix + key
-            doc = tx.locked(COUNTS_TENANT, COUNTS_KIND, record_id, {"periods": {}})
-            buckets = {int(period): count for period, count in doc["periods"].items()}
-            yield buckets
-            periods = {str(period): count for period, count in buckets.items()}
-            tx.put(COUNTS_TENANT, COUNTS_KIND, record_id, {"periods": periods})
+    def hit(
+        self, key: str, period: int, oldest: int, limit: int, count_refused: bool
+    ) -> tuple[int, bool, int | None]:
+        """(hits before this one in the window, whether it was counted, first period)."""
+        with self._lock:
+            self._since_prune += 1
+            prune = self._since_prune >= self.PRUNE_EVERY
+            if prune:
+                self._since_prune = 0
+        if prune:
+            self._store.forget_hits(self._prefix, before=oldest)
+        return self._store.count_hit(self._prefix + key, period, oldest, limit, count_refused)
 
     def clear(self) -> None:
-        with self._store.transaction() as tx:
-            tx.delete_prefix(COUNTS_TENANT, COUNTS_KIND, self._prefix)
+        self._store.forget_hits(self._prefix)
 
 
 class RateLimiter:
@@ -155,6 +162,11 @@ class RateLimiter:
         period = int(now // quota.period_seconds)
         periods_in_window = max(1, math.ceil(quota.window_seconds / quota.period_seconds))
         oldest = period - periods_in_window + 1
+        if isinstance(self._counts, StoreCounts):
+            used, _counted, first = self._counts.hit(
+                key, period, oldest, quota.limit, count_refused
+            )
+            return _verdict(quota, now, period, periods_in_window, used, first)
         with self._counts.buckets(key) as buckets:
             for stale in [p for p in buckets if p < oldest]:
                 del buckets[stale]
@@ -162,14 +174,8 @@ class RateLimiter:
             allowed = used < quota.limit
             if allowed or count_refused:
                 buckets[period] = buckets.get(period, 0) + 1
-            remaining = max(0, quota.limit - used - 1) if allowed else 0
-            retry_after = 0
-            if not allowed:
-                first = min(buckets) if buckets else period
-                retry_after = max(
-                    1, math.ceil((first + periods_in_window) * quota.period_seconds - now)
-                )
-        return Verdict(allowed, remaining, retry_after)
+            first = min(buckets) if buckets else None
+        return _verdict(quota, now, period, periods_in_window, used, first)
 
     def configure(self, quota: Quota) -> None:
         """A new quota, counted afresh."""
@@ -178,3 +184,15 @@ class RateLimiter:
 
     def clear(self) -> None:
         self._counts.clear()
+
+
+def _verdict(
+    quota: Quota, now: float, period: int, periods_in_window: int, used: int, first: int | None
+) -> Verdict:
+    """The answer to a hit that found `used` hits before it in the window, the earliest in
+    period `first`: refused ones wait until that period leaves the window."""
+    if used < quota.limit:
+        return Verdict(True, max(0, quota.limit - used - 1), 0)
+    first = period if first is None else first
+    retry_after = max(1, math.ceil((first + periods_in_window) * quota.period_seconds - now))
+    return Verdict(False, 0, retry_after)

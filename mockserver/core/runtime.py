@@ -34,7 +34,11 @@ class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.clock = Clock()
-        self.store = Store(settings.resolved_store_url, now=self.clock.timestamp)
+        self.store = Store(
+            settings.resolved_store_url,
+            now=self.clock.timestamp,
+            connections=settings.threads + 2,  # the request threads, the scheduler and journal
+        )
         self._own_secrets(settings)
         self.storage = ObjectStorage(settings)
         self.uploads = Uploads(self.store, self.storage, self.clock)
@@ -158,5 +162,7 @@ class Runtime:
     def close(self) -> None:
         self.scheduler.stop()
         self.webhooks.close()
+        self.journal.close()
+        self.shared.close()
         self.storage.close()
         self.store.close()

@@ -4,8 +4,11 @@ Records already live in the store. What each server otherwise keeps in memory, a
 expects to be one thing behind a load balancer, is the server clock, the fault rules (with
 their counts: `times: 1` fires once across all replicas, not once per replica), the quota
 settings and a reset. Those are one control record in the store, written under a row lock by
-whichever server changes them and read by every server at the start of each request and each
-scheduler pass (one small SELECT; applied only when its version changed).
+whichever server changes them, which announces the new version with NOTIFY in the same
+transaction. Every server listens on a connection of its own and, at the start of each request
+and each scheduler pass, looks at what that connection has already received (no round trip,
+core/postgres.py's Listener): it reads the control record only when another server announced a
+change, or when its listening connection was lost and it cannot know what it missed.
 
 On a store that only one process uses (SQLite in memory or in a file) this does nothing and
 costs nothing: `sync()` returns at once and `change()` is an empty block.
@@ -21,10 +24,14 @@ from typing import Any
 
 from mockserver.core.clock import Clock
 from mockserver.core.faults import Faults
+from mockserver.core.postgres import CONTROL_CHANNEL
 from mockserver.core.ratelimit import Quota, RateLimiter
 from mockserver.core.store import Store
 
 TENANT = "_mock"
+# How long a change waits for its own announcement to come back (see Listener.wait_for); only
+# a PostgreSQL in trouble takes more than milliseconds.
+ANNOUNCE_WAIT_SECONDS = 2.0
 KIND = "control"
 RECORD = "state"
 
@@ -50,11 +57,13 @@ class ControlSync:
         self._lock = threading.RLock()
         self._version: str | None = None  # of the control record last applied or written
         self._reset_id: str | None = None
+        self._listener = store.listener(CONTROL_CHANNEL) if self.enabled else None
 
     def start(self) -> None:
         """Take the shared state as it is when this server joins (no reset of our own)."""
-        if not self.enabled:
+        if self._listener is None:
             return
+        self._listener.poll()  # listening before reading: no change falls between the two
         doc = self._store.get(TENANT, KIND, RECORD)
         if doc is not None:
             with self._lock:
@@ -63,13 +72,17 @@ class ControlSync:
 
     def sync(self) -> None:
         """Bring this server up to the shared control state, if another server changed it."""
-        if not self.enabled:
+        if self._listener is None:
             return
-        doc = self._store.get(TENANT, KIND, RECORD)
-        if doc is None or doc.get("version") == self._version:
-            return
+        # Held while a change is read and applied: a request that arrives meanwhile waits for
+        # it rather than finding the announcement taken and the old state still in place.
         with self._lock:
-            self._apply(doc)
+            announced = self._listener.poll()
+            if announced is not None and all(version == self._version for version in announced):
+                return  # nothing, or only our own changes
+            doc = self._store.get(TENANT, KIND, RECORD)
+            if doc is not None and doc.get("version") != self._version:
+                self._apply(doc)
 
     @contextmanager
     def change(self, reset: bool = False) -> Iterator[None]:
@@ -80,20 +93,28 @@ class ControlSync:
         if not self.enabled:
             yield
             return
-        with self._lock, self._store.transaction() as tx:
-            doc = tx.locked(TENANT, KIND, RECORD, {})
-            if doc.get("version") not in (None, self._version):
-                self._apply(doc)
-            try:
-                yield
-            except BaseException:
-                if doc:
-                    self._apply(doc)  # back to what every other server has
-                raise
-            if reset:
-                self._reset_id = secrets.token_hex(8)
-            self._version = secrets.token_hex(8)
-            tx.put(TENANT, KIND, RECORD, self._describe())
+        with self._lock:
+            with self._store.transaction() as tx:
+                doc = tx.locked(TENANT, KIND, RECORD, {})
+                if doc.get("version") not in (None, self._version):
+                    self._apply(doc)
+                try:
+                    yield
+                except BaseException:
+                    if doc:
+                        self._apply(doc)  # back to what every other server has
+                    raise
+                if reset:
+                    self._reset_id = secrets.token_hex(8)
+                self._version = secrets.token_hex(8)
+                tx.put(TENANT, KIND, RECORD, self._describe())
+                tx.notify(CONTROL_CHANNEL, self._version)
+            if self._listener is not None:
+                self._listener.wait_for(self._version, ANNOUNCE_WAIT_SECONDS)
+
+    def close(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
 
     def _describe(self) -> dict[str, Any]:
         return {

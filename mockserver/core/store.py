@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Float,
     Index,
@@ -40,6 +41,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
+from mockserver.core import postgres
 from mockserver.core.read_cache import MISS, ReadCache
 
 metadata = MetaData()
@@ -94,6 +96,16 @@ Index(
 )
 # Lists come out in creation order: read in that order from an index, a page needs no sort.
 Index("ix_records_order", records.c.tenant, records.c.kind, records.c.created_at, records.c.id)
+
+# Requests counted against a quota, per key and period (core/ratelimit.py's StoreCounts): one
+# row per period, so that a hit is one statement on PostgreSQL.
+quota_hits = Table(
+    "quota_hits",
+    metadata,
+    Column("key", String(700), primary_key=True),
+    Column("period", BigInteger, primary_key=True),
+    Column("hits", Integer, nullable=False),
+)
 
 journal_entries = Table(
     "journal_entries",
@@ -196,6 +208,10 @@ def index_value(value: str) -> str:
         return value
     return "#sha256:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
 
+
+# Per pool and server; two pools (records, bookkeeping) and a listener each: two replicas at the
+# most stay well within PostgreSQL's default of 100 connections.
+MAX_POOLED = 16
 
 FEW = 1000  # matches of an equality read and sorted directly; more are walked in order
 
@@ -310,6 +326,16 @@ def _driven(tenant: str, kind: str, field: str, value: str, columns: Any, checks
         *checks,
     )
 
+
+_PRIOR_HITS_SQL = (
+    "SELECT COALESCE(SUM(hits), 0) FROM quota_hits WHERE key = ? AND period >= ? AND period < ?"
+)
+_PERIOD_HITS_SQL = "SELECT hits FROM quota_hits WHERE key = ? AND period = ?"
+_BUMP_SQL = (
+    "INSERT INTO quota_hits (key, period, hits) VALUES (?, ?, 1) "
+    "ON CONFLICT (key, period) DO UPDATE SET hits = hits + 1"
+)
+_FIRST_PERIOD_SQL = "SELECT MIN(period) FROM quota_hits WHERE key = ? AND period >= ?"
 
 _CLAIM = insert(unique_keys)
 _RELEASE = delete(unique_keys).where(_UNIQUE_KEY)
@@ -459,6 +485,12 @@ class Transaction:
         except IntegrityError as exc:
             raise Conflict(scope, key) from exc
 
+    def notify(self, channel: str, payload: str) -> None:
+        """Announce `payload` to every server listening on `channel` when this transaction
+        commits (PostgreSQL's NOTIFY; nothing to announce to on a store no one shares)."""
+        if self._conn.dialect.name == "postgresql":
+            self._conn.exec_driver_sql("SELECT pg_notify(%s, %s)", (channel, payload))
+
     def release(self, tenant: str, scope: str, key: str) -> None:
         self._conn.execute(_RELEASE, {"tenant": tenant, "scope": scope, "key": key})
 
@@ -471,12 +503,31 @@ class Transaction:
 class Store:
     """The one state store of a server; see the module docstring."""
 
-    def __init__(self, url: str = "sqlite://", now: Callable[[], float] | None = None) -> None:
+    def __init__(
+        self,
+        url: str = "sqlite://",
+        now: Callable[[], float] | None = None,
+        connections: int = 10,
+    ) -> None:
+        """`connections`: how many a PostgreSQL store keeps open per pool (one per request
+        thread, and one for the background work): fewer, and the connections beyond the pool
+        are opened and closed per request (measured: a fifth of a shared server's time)."""
         import time
 
         self.url = url
         self._now = now or time.time
-        self.engine = _make_engine(url)
+        # Last in, first out: the connections in use stay few and warm (psycopg prepares a
+        # statement on a connection the fifth time it runs there), the rest idle.
+        pool = {"pool_size": min(connections, MAX_POOLED), "max_overflow": 4, "pool_use_lifo": True}
+        self.engine = _make_engine(url, pool=pool)
+        # Bookkeeping whose loss in a crash harms nobody (quota counts, journal entries) is
+        # written on PostgreSQL through connections that do not wait for the WAL to reach the
+        # disk: set once per connection, not per transaction.
+        self._bookkeeping = (
+            _make_engine(url, {"options": "-c synchronous_commit=off"}, pool)
+            if self.engine.dialect.name == "postgresql"
+            else self.engine
+        )
         # SQLite has one writer at a time anyway; serialising in-process avoids "database is
         # locked" errors and lets the in-memory database share one connection across threads.
         self._lock: threading.RLock | None = (
@@ -511,12 +562,16 @@ class Store:
             yield Transaction(conn, self._now, self._cache, self._indexes)
 
     @contextmanager
-    def _connection(self, durable: bool = True) -> Iterator[Connection]:
-        """A connection in a transaction, serialised in-process on SQLite."""
+    def _connection(self, durable: bool = True, read_only: bool = False) -> Iterator[Connection]:
+        """A connection in a transaction, serialised in-process on SQLite. On PostgreSQL,
+        `read_only` work runs outside a transaction (no BEGIN and COMMIT round trips; each
+        statement has its own snapshot in READ COMMITTED either way)."""
         if self._lock is None:
-            with self.engine.begin() as conn:
-                if not durable and conn.dialect.name == "postgresql":
-                    conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+            if read_only:
+                with self.engine.connect() as conn:
+                    yield conn.execution_options(isolation_level="AUTOCOMMIT")
+                return
+            with (self.engine if durable else self._bookkeeping).begin() as conn:
                 yield conn
             return
         with self._lock, self.engine.begin() as conn:
@@ -532,6 +587,11 @@ class Store:
                     text = _driver_get_text(self._memory_connection, _GET_SQL, key)
                     self._cache.remember(key, text)
             return json.loads(text) if text is not None else None  # type: ignore[arg-type]
+        if self.shared:
+            sql = _DRIVER_GET["postgresql"][0]
+            return self._read_outside_transaction(
+                lambda cursor: _one_doc(cursor, sql, (tenant, kind, record_id))
+            )
         with self.transaction() as tx:
             return tx.get(tenant, kind, record_id)
 
@@ -544,8 +604,38 @@ class Store:
                     texts = [row[0] for row in cursor.fetchall()]
                     self._cache.remember_list(tenant, kind, texts)
             return [json.loads(text) for text in texts]
+        if self.shared:
+            sql = _LIST_SQL.replace("?", "%s")
+            return self._read_outside_transaction(
+                lambda cursor: [json.loads(row[0]) for row in cursor.execute(sql, (tenant, kind))]
+            )
         with self.transaction() as tx:
             return tx.list(tenant, kind)
+
+    def _read_outside_transaction(
+        self, read: Callable[[Any], Any], engine: Any = None, repeatable: bool = True
+    ) -> Any:
+        """`read(cursor)` on a pooled PostgreSQL connection in autocommit: one round trip for
+        one statement, no BEGIN or COMMIT. A connection PostgreSQL dropped is discarded and,
+        if the work can be `repeatable` (a read), it is done once more on a fresh one."""
+        engine = engine or self.engine
+        for attempt in (1, 2) if repeatable else (2,):
+            pooled = engine.raw_connection()
+            try:
+                connection = pooled.dbapi_connection
+                connection.autocommit = True
+                with connection.cursor() as cursor:
+                    found = read(cursor)
+                connection.autocommit = False
+            except engine.dialect.dbapi.OperationalError:
+                pooled.invalidate()
+                if attempt == 2:
+                    raise
+                continue
+            finally:
+                pooled.close()
+            return found
+        raise AssertionError("unreachable")
 
     # ---- indexed lists ---------------------------------------------------------------------
 
@@ -596,7 +686,7 @@ class Store:
         against the index, so a page of a 100,000-credential group reads about a page."""
         equal = {field: index_value(value) for field, value in (equal or {}).items()}
         between = dict(between or {})
-        with self._connection() as conn:
+        with self._connection(read_only=True) as conn:
             sizes = {
                 field: conn.execute(_count_equal(tenant, kind, field, value)).scalar_one()
                 for field, value in equal.items()
@@ -666,6 +756,7 @@ class Store:
             conn.execute(delete(unique_keys))
             conn.execute(delete(record_fields))
             conn.execute(delete(records))
+            conn.execute(delete(quota_hits))
             conn.execute(delete(journal_entries))
 
     def append_entry(self, doc: dict[str, Any]) -> int:
@@ -674,6 +765,55 @@ class Store:
             result = conn.execute(insert(journal_entries).values(doc=_dumps(doc)))
             return int(result.inserted_primary_key[0])
 
+    def append_entries(self, docs: list[dict[str, Any]]) -> None:
+        """Add journal entries in one transaction, numbered in the order given."""
+        if docs:
+            with self._connection(durable=False) as conn:
+                conn.execute(insert(journal_entries), [{"doc": _dumps(doc)} for doc in docs])
+
+    # ---- quota counts ----------------------------------------------------------------------
+
+    def count_hit(
+        self, key: str, period: int, oldest: int, limit: int, count_refused: bool
+    ) -> tuple[int, bool, int | None]:
+        """One request against a quota of `limit` over periods `oldest`..`period`: (hits in
+        the window before this one, whether this one was counted, the first period with hits).
+        A hit is counted when it is within the limit, or always with `count_refused`; of two
+        servers counting at once, the second sees the first's hit (postgres.QUOTA_HIT)."""
+        if self.shared:
+            params = {
+                "key": key,
+                "period": period,
+                "oldest": oldest,
+                "limit": limit,
+                "always": count_refused,
+            }
+            used, hits, first = self._read_outside_transaction(
+                lambda cursor: cursor.execute(postgres.QUOTA_HIT, params).fetchone(),
+                self._bookkeeping,
+                repeatable=False,
+            )
+            if hits is None:  # refused and not counted: at the limit or past it
+                return max(int(used), limit), False, first
+            return int(used) + int(hits) - 1, True, first if first is not None else period
+        with self._connection() as conn:
+            window = (key, oldest, period)
+            used = conn.exec_driver_sql(_PRIOR_HITS_SQL, window).scalar() or 0
+            used += conn.exec_driver_sql(_PERIOD_HITS_SQL, (key, period)).scalar() or 0
+            counted = count_refused or used < limit
+            if counted:
+                conn.exec_driver_sql(_BUMP_SQL, (key, period))
+            first = conn.exec_driver_sql(_FIRST_PERIOD_SQL, (key, oldest)).scalar()
+            return int(used), counted, first
+
+    def forget_hits(self, prefix: str, before: int | None = None) -> None:
+        """Drop the quota counts of keys starting with `prefix` (of periods before `before`)."""
+        statement = delete(quota_hits).where(quota_hits.c.key.startswith(prefix, autoescape=True))
+        if before is not None:
+            statement = statement.where(quota_hits.c.period < before)
+        with self._connection(durable=False) as conn:
+            conn.execute(statement)
+
     def latest_entries(self, limit: int) -> list[tuple[int, dict[str, Any]]]:
         """The newest `limit` journal entries, oldest first, with their numbers."""
         query = (
@@ -681,7 +821,7 @@ class Store:
             .order_by(journal_entries.c.seq.desc())
             .limit(limit)
         )
-        with self._connection() as conn:
+        with self._connection(read_only=True) as conn:
             rows = conn.execute(query).all()
         return [(row.seq, json.loads(row.doc)) for row in reversed(rows)]
 
@@ -724,9 +864,15 @@ class Store:
             for row in rows
         ]
 
+    def listener(self, channel: str) -> postgres.Listener:
+        """A connection listening for what other servers on this store announce (notify)."""
+        return postgres.Listener(self.engine, channel)
+
     def close(self) -> None:
         self._memory_connection = None
         self.engine.dispose()
+        if self._bookkeeping is not self.engine:
+            self._bookkeeping.dispose()
 
 
 def sqlite_file_url(data_dir: str | Path) -> str:
@@ -735,7 +881,9 @@ def sqlite_file_url(data_dir: str | Path) -> str:
     return f"sqlite:///{(path / 'mockserver.sqlite3').resolve()}"
 
 
-def _make_engine(url: str) -> Engine:
+def _make_engine(
+    url: str, connect_args: dict[str, Any] | None = None, pool: dict[str, Any] | None = None
+) -> Engine:
     if url in ("sqlite://", "sqlite:///:memory:"):
         return create_engine(
             "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
@@ -752,7 +900,14 @@ def _make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args=connect_args or {}, **(pool or {}))
+    postgres.ping_when_idle(engine)
+    return engine
+
+
+def _one_doc(cursor: Any, sql: str, params: tuple[str, str, str]) -> dict | None:
+    row = cursor.execute(sql, params).fetchone()
+    return json.loads(row[0]) if row else None
 
 
 def _driver_get(dbapi_connection: Any, sql: str, params: tuple[str, str, str]) -> dict | None:

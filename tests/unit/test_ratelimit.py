@@ -3,10 +3,13 @@ server on one PostgreSQL store; the counting is the same on SQLite, which these 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from mockserver.core.ratelimit import MemoryCounts, Quota, RateLimiter, StoreCounts
 from mockserver.core.store import Store
+from tests.postgres import pg_url
 
 QUOTA = Quota(limit=3, window_seconds=60, period_seconds=30)
 
@@ -19,13 +22,14 @@ class FakeNow:
         return self.value
 
 
-@pytest.fixture(params=["memory", "store"])
+@pytest.fixture(params=["memory", "store", "postgres"])
 def make(request):
-    store = Store()
+    store = Store(pg_url()) if request.param == "postgres" else Store()
+    store.clear()
     now = FakeNow()
 
     def build(name: str = "bench") -> RateLimiter:
-        counts = StoreCounts(store, name) if request.param == "store" else MemoryCounts()
+        counts = MemoryCounts() if request.param == "memory" else StoreCounts(store, name)
         return RateLimiter(QUOTA, now, counts)
 
     yield build, now
@@ -76,4 +80,25 @@ def test_store_counts_are_one_quota_for_every_limiter_of_that_name() -> None:
     assert first.hit("key").allowed
     assert other.hit("key").allowed and other.hit("key").allowed
     assert not other.hit("key").allowed  # clearing "posts" left "requests" alone
+    store.close()
+
+
+@pytest.mark.parametrize("count_refused", [True, False])
+def test_two_servers_hitting_one_postgres_quota_at_once_get_exactly_the_limit(
+    count_refused,
+) -> None:
+    """Sixteen threads over two limiters (two servers) on PostgreSQL, 200 hits in all, a limit
+    of 57: exactly 57 allowed, whether or not refused hits count."""
+    store = Store(pg_url())
+    store.clear()
+    now = FakeNow()
+    quota = Quota(limit=57, window_seconds=60, period_seconds=30)
+    servers = [RateLimiter(quota, now, StoreCounts(store, "race")) for _ in range(2)]
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        verdicts = list(
+            pool.map(lambda n: servers[n % 2].hit("key", count_refused=count_refused), range(200))
+        )
+    assert sum(v.allowed for v in verdicts) == 57
+    assert all(v.retry_after > 0 for v in verdicts if not v.allowed)
+    assert sorted(v.remaining for v in verdicts if v.allowed) == list(range(57))
     store.close()

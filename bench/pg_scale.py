@@ -1,0 +1,171 @@
+"""A shared sandbox on PostgreSQL against the same server on SQLite (issue 18, part 3).
+
+    python bench/pg_scale.py [--seconds 6] [--connections 16] [--runs 2] [--pg-url URL]
+
+Side by side in one run, `wrk -t2` against Accredible's issuer details (an ordinary
+authenticated read):
+- one `mockserver serve` on SQLite in memory;
+- one on PostgreSQL;
+- two on the same PostgreSQL store, each given half the connections, their rates summed.
+
+The PostgreSQL servers reach the database through tests/pg_round_trips.py, which counts round
+trips (protocol messages a client waits on); each row gives round trips per request: the count
+during the load, less what the servers' own background work made in an idle stretch of the
+same length, over the requests wrk completed; the journal writer's (off the request path, in
+batches) apart. `--pg-url` is a database the bench may empty
+(default: the test database `.ci/run` makes). Every server is a real process on an ephemeral
+port, stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import lift_quotas  # noqa: E402
+from bench.suite import ACCREDIBLE, lua_script, wrk  # noqa: E402
+from mockserver.core.store import Store  # noqa: E402
+from tests.e2e.live import LiveServer  # noqa: E402
+from tests.pg_round_trips import CountingProxy, through  # noqa: E402
+
+PATH = "/accredible/v1/issuer/details"
+DEFAULT_PG = "postgresql+psycopg://mockserver:mockserver@127.0.0.1:5432/mockserver_test"
+
+
+def load(servers: list[LiveServer], script: Path, seconds: float, connections: int) -> dict:
+    """wrk against every server at once, connections split between them; rates summed."""
+    results: list[dict] = [{} for _ in servers]
+
+    def one(index: int) -> None:
+        url = servers[index].base_url + PATH
+        results[index] = wrk(url, script, seconds, max(2, connections // len(servers)))
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(servers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 120)
+    return {
+        "rps": sum(r["rps"] for r in results),
+        "requests": sum(r["requests"] for r in results),
+        "errors": sum(r["errors"] for r in results),
+        "p50": max(r["p50"] for r in results),
+    }
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy(since: tuple[int, int] | None = None) -> Any:
+    """(busy, total) jiffies of all cores so far; with `since`, the busy share since then."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = values[3] + values[4]
+    now = (sum(values) - idle, sum(values))
+    if since is None:
+        return now
+    return (now[0] - since[0]) / max(1, now[1] - since[1])
+
+
+def measure(
+    count: int, store_url: str | None, proxy: CountingProxy | None, args, script: Path
+) -> dict:
+    flags = ["--quiet"] + (["--store-url", store_url] if store_url else [])
+    servers = [LiveServer(args=flags).start() for _ in range(count)]
+    try:
+        for server in servers:
+            lift_quotas(server.base_url)
+        for server in servers:  # warm: first requests build caches and connections
+            wrk(server.base_url + PATH, script, 1, 4)
+        idle = 0
+        if proxy is not None:
+            before = proxy.round_trips
+            time.sleep(args.seconds)
+            idle = proxy.round_trips - before
+        before = proxy.round_trips if proxy is not None else 0
+        journal_before = proxy.journal_round_trips if proxy is not None else 0
+        cpu_before = sum(cpu_seconds(server.process.pid) for server in servers)
+        machine_before = machine_busy()
+        result = load(servers, script, args.seconds, args.connections)
+        result["cpu_ms"] = (
+            1000
+            * (sum(cpu_seconds(server.process.pid) for server in servers) - cpu_before)
+            / max(1, result["requests"])
+        )
+        result["machine_busy"] = machine_busy(machine_before)
+        if proxy is not None:
+            made = proxy.round_trips - before - idle
+            result["round_trips"] = made / max(1, result["requests"])
+            journal = proxy.journal_round_trips - journal_before
+            result["journal_round_trips"] = journal / max(1, result["requests"])
+            result["idle_round_trips_per_s"] = idle / args.seconds
+        return result
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=6)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--pg-url", default=DEFAULT_PG)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="mockserver-pg-bench-"))
+    script = lua_script("GET", ACCREDIBLE, None, directory=work)
+    store = Store(args.pg_url)
+    store.clear()
+    store.close()
+    port = urlsplit(args.pg_url).port or 5432
+    rows: dict[str, list[dict]] = {
+        "SQLite in memory, 1": [],
+        "PostgreSQL, 1": [],
+        "PostgreSQL, 2": [],
+    }
+    with CountingProxy(port) as proxy:
+        url = through(args.pg_url, proxy.port)
+        for _ in range(args.runs):
+            rows["SQLite in memory, 1"].append(measure(1, None, None, args, script))
+            rows["PostgreSQL, 1"].append(measure(1, url, proxy, args, script))
+            rows["PostgreSQL, 2"].append(measure(2, url, proxy, args, script))
+    print(f"wrk -t2 -c{args.connections} -d{args.seconds:.0f}s, {args.runs} runs each, {PATH}")
+    print(
+        "| store, servers | reads/s (each run) | round trips per request | journal writer's "
+        "| idle round trips/s | server CPU per request | machine busy |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for label, found in rows.items():
+        rates = " / ".join(f"{r['rps']:.0f}" for r in found)
+        trips = " / ".join(f"{r['round_trips']:.2f}" for r in found if "round_trips" in r) or "–"
+        idle = " / ".join(f"{r['idle_round_trips_per_s']:.1f}" for r in found if "round_trips" in r)
+        writer = " / ".join(f"{r['journal_round_trips']:.2f}" for r in found if "round_trips" in r)
+        errors = sum(r["errors"] for r in found)
+        note = f" ({errors} non-2xx)" if errors else ""
+        cpu = " / ".join(f"{r['cpu_ms']:.2f} ms" for r in found)
+        busy = " / ".join(f"{100 * r['machine_busy']:.0f} %" for r in found)
+        print(
+            f"| {label} | {rates}{note} | {trips} | {writer or '–'} | {idle or '–'} | {cpu} "
+            f"| {busy} |"
+        )
+    sqlite = statistics.median(r["rps"] for r in rows["SQLite in memory, 1"])
+    one = statistics.median(r["rps"] for r in rows["PostgreSQL, 1"])
+    two = statistics.median(r["rps"] for r in rows["PostgreSQL, 2"])
+    print(f"PostgreSQL ÷ SQLite, one server: {one / sqlite:.2f} (goal ≥ 0.5)")
+    print(f"two servers ÷ one, PostgreSQL: {two / one:.2f} (goal ≥ 1.7)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""On a store shared on PostgreSQL an ordinary request makes two round trips (issue 18): the
+quota hit and the read it answers from. Control changes reach other servers by NOTIFY, not by
+a read per request; the journal is written off the request path. Counted by a relay that sees
+every message the servers send PostgreSQL (tests/pg_round_trips.py)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+from mockserver.app import create_app
+from mockserver.core.store import Store
+from mockserver.settings import Settings
+from tests.pg_round_trips import CountingProxy, through
+from tests.postgres import pg_url
+
+DETAILS = "/accredible/v1/issuer/details"
+AUTH = {"Authorization": "Token token=accredible-demo-key"}
+
+
+@pytest.fixture
+def proxy() -> Iterator[CountingProxy]:
+    url = pg_url()
+    store = Store(url)
+    store.clear()
+    store.close()
+    with CountingProxy(urlsplit(url).port or 5432) as relay:
+        yield relay
+
+
+def _server(proxy: CountingProxy):
+    """An app on the shared store through the relay, its background passes stopped (they
+    make round trips of their own on a clock, which would blur the counts)."""
+    settings = Settings(public_url="http://127.0.0.1:8080", store_url=through(pg_url(), proxy.port))
+    app = create_app(settings)
+    runtime = app.extensions["mockserver"]
+    runtime.scheduler.stop()
+    return app, runtime
+
+
+def _trips(proxy: CountingProxy, runtime, send) -> int:
+    """Round trips (journal writing aside) that `send()` made, once its entry is written."""
+    before = proxy.round_trips
+    answer = send()
+    runtime.journal.flush()
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    return proxy.round_trips - before
+
+
+def test_an_ordinary_request_makes_two_round_trips_and_control_changes_are_pushed(
+    proxy,
+) -> None:
+    first_app, first = _server(proxy)
+    second_app, second = _server(proxy)
+    try:
+        one, two = first_app.test_client(), second_app.test_client()
+        # Warm: connections open (psycopg also prepares a statement on a connection the fifth
+        # time it runs there: one round trip more, once, which the relay counts apart).
+        for client in (one, two) * 10:
+            client.get(DETAILS, headers=AUTH)
+        counts = [_trips(proxy, first, lambda: one.get(DETAILS, headers=AUTH)) for _ in range(10)]
+        assert counts == [2] * 10  # the quota hit, the credit balance
+        assert proxy.prepare_round_trips > 0  # (what would have made some of them 3)
+        journal_before = proxy.journal_round_trips
+        assert len(second.journal.entries({"path": DETAILS})) == 30  # both servers' entries
+        assert proxy.journal_round_trips > journal_before
+
+        # A clock change on the first server: announced, so the second reads the control
+        # record once (its next request), and its requests after that cost two again.
+        moved = one.post("/_mock/clock", json={"set": "2031-05-01T00:00:00Z", "freeze": True})
+        assert moved.status_code == 200
+        # PostgreSQL has signalled the second server's listening connection by now (the first
+        # waited for its own announcement), but the relay in this process forwards it on a
+        # thread of its own: a moment for that hop, which servers without the relay lack.
+        time.sleep(0.05)
+        assert _trips(proxy, second, lambda: two.get(DETAILS, headers=AUTH)) == 3
+        assert second.clock.now().isoformat().startswith("2031-05-01T00:00:00")
+        assert _trips(proxy, second, lambda: two.get(DETAILS, headers=AUTH)) == 2
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_server_that_lost_its_listening_connection_reads_the_control_record(proxy) -> None:
+    app, runtime = _server(proxy)
+    other_app, other = _server(proxy)
+    try:
+        client = app.test_client()
+        for _ in range(10):
+            client.get(DETAILS, headers=AUTH)
+        runtime.shared._listener._connection.close()  # as if PostgreSQL had dropped it
+        other_app.test_client().post("/_mock/clock", json={"advance": "24h"})
+        # finds the connection broken: listens again (LISTEN), reads the control record
+        assert _trips(proxy, runtime, lambda: client.get(DETAILS, headers=AUTH)) == 4
+        assert runtime.clock.state() == other.clock.state()
+        assert _trips(proxy, runtime, lambda: client.get(DETAILS, headers=AUTH)) == 2
+    finally:
+        runtime.close()
+        other.close()
