@@ -190,6 +190,17 @@ def test_view_update_delete_by_any_id_the_credential_answers_to(client) -> None:
     assert client.get(f"{BASE}/v1/credentials/LMS-42", headers=AUTH).status_code == 404
 
 
+def test_a_null_complete_on_update_leaves_it_as_it_was(client) -> None:
+    made = create(client).get_json()["credential"]
+    url = f"{BASE}/v1/credentials/{made['id']}"
+    unchanged = client.put(url, json={"credential": {"complete": None}}, headers=AUTH)
+    assert unchanged.status_code == 200 and unchanged.get_json()["credential"]["complete"] is True
+    changed = client.put(url, json={"credential": {"complete": False}}, headers=AUTH)
+    assert changed.get_json()["credential"]["complete"] is False
+    again = client.put(url, json={"credential": {"complete": None}}, headers=AUTH)
+    assert again.get_json()["credential"]["complete"] is False
+
+
 def test_changing_the_email_moves_the_duplicate_rule_with_it(client) -> None:
     made = create(client, credential(email="old@example.com")).get_json()["credential"]
     create(client, credential(email="taken@example.com"))

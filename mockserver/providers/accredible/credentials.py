@@ -369,6 +369,8 @@ class CredentialService:
             doc["private_key"] = _private_key(tenant, doc["id"]) if data["private"] else None
             doc["analytics"].append({"event": "privacy_updated", "created_at": utc_iso(now)})
         data.pop("private", None)
+        if "complete" in data and data["complete"] is None:
+            del data["complete"]  # a boolean the answer always has: null leaves it (FIDELITY.md)
         approve = data.pop("approve", None)
         if approve is True and not doc["approve"] and not caller.account.sandbox_mode:
             if self.credits.spend(tx, caller.account):
