@@ -1,4 +1,5 @@
 import threading
+import uuid
 
 import pytest
 
@@ -177,3 +178,24 @@ def test_indexed_queries_page_filter_and_follow_writes(store: Store, monkeypatch
     assert store.query("t", "item", {"colour": "purple"}) == (0, [])
     store.clear()
     assert store.query("t", "item", {"colour": "blue"}) == (0, [])
+
+
+def test_clear_keeps_secrets_and_a_store_that_works_as_before(store: Store) -> None:
+    """Clearing forgets records, keys and index rows (an in-memory store by swapping in an
+    empty database) but keeps the sandbox's own secrets; the store works on as before."""
+    name = f"test-secret-{uuid.uuid4()}"  # a shared database keeps secrets of earlier runs
+    made = store.secret(name, lambda: "first")
+    store.index_kind("thing", lambda doc: {"colour": doc["colour"]})
+    with store.transaction() as tx:
+        tx.insert("t", "thing", "1", {"colour": "red"})
+        tx.claim("t", "name", "one", "thing", "1")
+    store.get("t", "thing", "1")  # in the read cache of an in-memory store
+    store.clear()
+    assert store.secret(name, lambda: "second") == made == "first"
+    assert store.get("t", "thing", "1") is None and store.list("t", "thing") == []
+    assert store.query("t", "thing", {"colour": "red"}) == (0, [])
+    with store.transaction() as tx:
+        tx.insert("t", "thing", "1", {"colour": "blue"})
+        tx.claim("t", "name", "one", "thing", "1")  # the key was released with the rest
+    assert store.query("t", "thing", {"colour": "blue"})[0] == 1
+    assert store.get("t", "thing", "1") == {"colour": "blue"}
