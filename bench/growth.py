@@ -1,6 +1,7 @@
 """How list and search times grow with one tenant's size (issue 18; not pass/fail).
 
     python bench/growth.py [--sizes 1000 10000 100000] [--repeat 5] [--provider accredible|vec]
+                           [--data-dir]
 
 For each size: a fresh sandbox in this process (create_app, SQLite in memory, the Flask test
 client: the server's own time, no HTTP), one Accredible tenant filled with that many
@@ -16,10 +17,13 @@ the API would. The API at 100 per bulk request would take minutes per 100,000 on
 from __future__ import annotations
 
 import argparse
+import atexit
 import copy
 import gc
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -144,6 +148,15 @@ def vault_requests(size: int) -> list[tuple[str, str, dict | None]]:
     ]
 
 
+def fresh_dir(args: argparse.Namespace) -> str:
+    """With --data-dir, an empty folder for one size's store (removed when the bench ends)."""
+    if not args.data_dir:
+        return ""
+    folder = tempfile.mkdtemp(prefix="mockserver-growth-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def rss_mb() -> float:
     """This process's resident memory now (VmRSS): the sandbox with its records, after the
     calls (the fill's own garbage is collected first)."""
@@ -159,6 +172,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--provider", choices=("accredible", "vec"), default="accredible")
+    parser.add_argument(
+        "--data-dir",
+        action="store_true",
+        help="a SQLite file in a fresh temporary folder per size, as `serve --data-dir`",
+    )
     args = parser.parse_args()
     if args.provider == "vec":
         vault_curve(args)
@@ -169,7 +187,7 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes:
-        settings = Settings(host="127.0.0.1", port=0, quiet=True)
+        settings = Settings(host="127.0.0.1", port=0, quiet=True, data_dir=fresh_dir(args))
         runtime = Runtime(settings)
         app = create_app(settings, runtime)
         client = app.test_client()
@@ -199,7 +217,7 @@ def vault_curve(args: argparse.Namespace) -> None:
     )
     print("|---|---|---|---|---|---|---|---|")
     for size in args.sizes:
-        settings = Settings(host="127.0.0.1", port=0, quiet=True)
+        settings = Settings(host="127.0.0.1", port=0, quiet=True, data_dir=fresh_dir(args))
         runtime = Runtime(settings)
         client = create_app(settings, runtime).test_client()
         started = time.perf_counter()
