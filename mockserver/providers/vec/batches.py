@@ -171,16 +171,8 @@ class BatchService:
         if found:
             raise ValidationFailed(found)
         self.advance()
-        number, size = _page_of(params)
         equal = {"status": params["status"]} if params.get("status") else {}
-        total, batches = self.store.query(
-            caller.tenant,
-            BATCH_KIND,
-            equal,
-            offset=(number - 1) * size,
-            limit=size,
-            order=("newest", True),
-        )
+        batches, total = listing.newest_page(self.store, caller.tenant, BATCH_KIND, equal, params)
         return batches, total, params
 
     def get(self, caller: Caller, batch_id: str) -> dict[str, Any]:
@@ -210,7 +202,7 @@ class BatchService:
         if found:
             raise ValidationFailed(found)
         self.advance()
-        number, size = _page_of(params)
+        number, size = listing.page_of(params)
         equal = {
             name: str(params[name])
             for name in ("batch_id", "status", "customer_id")
@@ -442,8 +434,3 @@ def _signatories(
             f"The signatories field must contain {needed} items."
         )
     return sorted(signatories, key=lambda s: s["index"] or 0), errors_found
-
-
-def _page_of(params: dict[str, Any]) -> tuple[int, int]:
-    """(page number, page size) as Laravel's paginator reads them."""
-    return params.get("page") or 1, params.get("per_page") or 15

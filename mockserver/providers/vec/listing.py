@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.core.order_keys import sort_key
+from mockserver.core.store import Store
 from mockserver.providers.vec.schemas import SORT_FIELDS
 
 DAY_FILTERS = {"issue_date": "issue_day", "generated_at": "generated_day"}
@@ -41,6 +42,23 @@ def certificate_fields(certificate: dict[str, Any]) -> dict[str, str | None]:
         fields[order_field(name, "asc")] = sort_key(value, tie, descending=False)
         fields[order_field(name, "desc")] = sort_key(value, tie, descending=True)
     return fields
+
+
+def page_of(params: dict[str, Any]) -> tuple[int, int]:
+    """(page number, page size) as Laravel's paginator reads them."""
+    return params.get("page") or 1, params.get("per_page") or 15
+
+
+def newest_page(
+    store: Store, tenant: str, kind: str, equal: dict[str, str], params: dict[str, Any]
+) -> tuple[list[dict], int]:
+    """The requested page of a kind kept newest first in its `newest` index field (the
+    vault and the batches), and how many match `equal`."""
+    number, size = page_of(params)
+    total, docs = store.query(
+        tenant, kind, equal, offset=(number - 1) * size, limit=size, order=("newest", True)
+    )
+    return docs, total
 
 
 def order_field(name: str, direction: str) -> str:

@@ -15,7 +15,7 @@ from mockserver.core.filetypes import sniff
 from mockserver.core.ids import ids
 from mockserver.core.storage import ObjectStorage
 from mockserver.core.store import Conflict, Store
-from mockserver.providers.vec import documents, errors
+from mockserver.providers.vec import documents, errors, listing
 from mockserver.providers.vec.accounts import Accounts, Caller, Institution
 from mockserver.providers.vec.errors import BulkValidationFailed, laravel_summary
 from mockserver.providers.vec.events import Events
@@ -304,7 +304,7 @@ class VaultService:
         params, found = load(VAULT_LIST_QUERY, query)
         if found:
             raise ValidationFailed(found)
-        number, size = params.get("page") or 1, params.get("per_page") or 15
+        number, size = listing.page_of(params)
         if params.get("search"):
             records, _ = self.list(caller, query)
             return records[(number - 1) * size : number * size], len(records), params
@@ -314,14 +314,7 @@ class VaultService:
             for name in ("status", "applicant_email", "batch_id")
             if params.get(name)
         }
-        total, records = self.store.query(
-            caller.tenant,
-            VAULT_KIND,
-            equal,
-            offset=(number - 1) * size,
-            limit=size,
-            order=("newest", True),
-        )
+        records, total = listing.newest_page(self.store, caller.tenant, VAULT_KIND, equal, params)
         return records, total, params
 
     def get(self, caller: Caller, certificate_uuid: str) -> dict[str, Any]:
