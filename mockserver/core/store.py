@@ -640,6 +640,11 @@ class Store:
                 if attempt == 2:
                     raise
                 continue
+            except BaseException:
+                # Never back into the pool in autocommit: a transaction on it later would
+                # hold no locks. Rare enough to pay a new connection for.
+                pooled.invalidate()
+                raise
             finally:
                 pooled.close()
             return found
@@ -791,14 +796,9 @@ class Store:
             self._cache.clear()
         threading.Thread(target=_close_memory, args=old, name="store-free", daemon=True).start()
 
-    def append_entry(self, doc: dict[str, Any]) -> int:
-        """Add a journal entry; its number (increasing across every server on the store)."""
-        with self._connection(durable=False) as conn:
-            result = conn.execute(insert(journal_entries).values(doc=_dumps(doc)))
-            return int(result.inserted_primary_key[0])
-
     def append_entries(self, docs: list[dict[str, Any]]) -> None:
-        """Add journal entries in one transaction, numbered in the order given."""
+        """Add journal entries in one transaction, numbered in the order given (one numbering
+        across every server on the store)."""
         if docs:
             with self._connection(durable=False) as conn:
                 conn.execute(insert(journal_entries), [{"doc": _dumps(doc)} for doc in docs])

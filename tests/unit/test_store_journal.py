@@ -1,0 +1,72 @@
+"""The journal of servers sharing a store (StoreJournal): written by a background writer in
+batches, never blocking the request that records an entry, bounded while the store is slow,
+and flushed before it is read and when the server stops (issue 18)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from mockserver.core.journal import StoreJournal
+from mockserver.core.store import Store
+
+
+class GatedStore(Store):
+    """A real store whose journal writes wait at a gate: a PostgreSQL that has gone slow."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.batches: list[int] = []
+
+    def append_entries(self, docs):
+        self.gate.wait(10)
+        self.batches.append(len(docs))
+        super().append_entries(docs)
+
+
+def _entry(number: int) -> dict:
+    return {"method": "GET", "path": f"/thing/{number}", "status": 200}
+
+
+def test_entries_are_numbered_in_order_and_read_after_a_flush() -> None:
+    store = Store()
+    journal = StoreJournal(store, size=50)
+    for number in range(30):
+        journal.record(_entry(number))
+    found = journal.entries()  # flushes this server's queue first
+    assert [entry["path"] for entry in found] == [f"/thing/{n}" for n in range(30)]
+    numbers = [entry["id"] for entry in found]
+    assert numbers == sorted(numbers) and len(set(numbers)) == 30
+    assert journal.entries({"path": "/thing/7"})[0]["status"] == 200
+    journal.close()
+    store.close()
+
+
+def test_a_slow_store_neither_blocks_requests_nor_grows_the_queue_past_the_journal() -> None:
+    store = GatedStore()
+    journal = StoreJournal(store, size=10)
+    started = time.monotonic()
+    for number in range(40):  # the writer holds the first; the queue keeps the newest 10
+        journal.record(_entry(number))
+    assert time.monotonic() - started < 1.0  # not one of them waited for the store
+    assert journal.dropped >= 20  # (the writer took the first few before the gate)
+    store.gate.set()
+    paths = [entry["path"] for entry in journal.entries()]
+    assert paths[-10:] == [f"/thing/{n}" for n in range(30, 40)]  # the newest, in order
+    assert max(store.batches) > 1  # written in batches, not one transaction per entry
+    journal.close()
+    store.close()
+
+
+def test_stopping_stores_what_was_queued() -> None:
+    store = GatedStore()
+    journal = StoreJournal(store, size=100)
+    for number in range(25):
+        journal.record(_entry(number))
+    store.gate.set()
+    journal.close()  # as the server does on shutdown
+    assert [doc["path"] for _, doc in store.latest_entries(100)] == [
+        f"/thing/{n}" for n in range(25)
+    ]
+    store.close()
