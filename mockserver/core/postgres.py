@@ -52,8 +52,8 @@ SELECT (SELECT used FROM prior),
 """
 
 
-def ping_when_idle(engine: Engine, idle_seconds: float = IDLE_PING_SECONDS) -> None:
-    """Check a pooled connection on checkout only if it sat idle `idle_seconds` or more; a
+def ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection on checkout only if it sat idle IDLE_PING_SECONDS or more; a
     dead one is discarded and the pool connects afresh (DisconnectionError tells it to)."""
 
     @event.listens_for(engine, "checkin")
@@ -63,7 +63,7 @@ def ping_when_idle(engine: Engine, idle_seconds: float = IDLE_PING_SECONDS) -> N
     @event.listens_for(engine, "checkout")
     def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         since = record.info.get("idle_since")
-        if since is None or time.monotonic() - since < idle_seconds:
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
             return
         try:
             engine.dialect.do_ping(dbapi_connection)

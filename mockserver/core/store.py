@@ -11,6 +11,7 @@ several processes). Providers never see SQL: they call the methods of `Transacti
 from __future__ import annotations
 
 import ctypes
+import functools
 import hashlib
 import json
 import threading
@@ -101,6 +102,23 @@ Index(
     record_fields.c.id,
     record_fields.c.field,
 )
+# How many records of a kind have each indexed value, kept in step with `record_fields` in the
+# same transaction (field "" counts every record of the kind): a list's total is one row, not a
+# count of a million index rows.
+record_counts = Table(
+    "record_counts",
+    metadata,
+    Column("tenant", String(200), primary_key=True),
+    Column("kind", String(100), primary_key=True),
+    Column("field", String(100), primary_key=True),
+    Column(
+        "value",
+        String(300).with_variant(String(300, collation="C"), "postgresql"),
+        primary_key=True,
+    ),
+    Column("n", Integer, nullable=False),
+)
+EVERY = ""  # the index field (and value) every indexed record has: counts the kind
 # Lists come out in creation order: read in that order from an index, a page needs no sort.
 Index("ix_records_order", records.c.tenant, records.c.kind, records.c.created_at, records.c.id)
 
@@ -196,13 +214,16 @@ _DELETE_KEYS_OF = delete(unique_keys).where(
         unique_keys.c.record_id == bindparam("record_id"),
     )
 )
-_FIELDS_DELETE_SQL = "DELETE FROM record_fields WHERE tenant = ? AND kind = ? AND id = ?"
-_FIELDS_INSERT_SQL = (
-    "INSERT INTO record_fields (tenant, kind, id, field, value) VALUES (?, ?, ?, ?, ?)"
+_FIELDS_SQL = (
+    "SELECT field, value FROM record_fields WHERE tenant = ? AND kind = ? AND id = ?",
+    "DELETE FROM record_fields WHERE tenant = ? AND kind = ? AND id = ? AND field = ?",
+    "INSERT INTO record_fields (tenant, kind, id, field, value) VALUES (?, ?, ?, ?, ?)",
+    "INSERT INTO record_counts (tenant, kind, field, value, n) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (tenant, kind, field, value) DO UPDATE SET n = record_counts.n + excluded.n",
 )
 _DRIVER_FIELDS = {
-    "sqlite": (_FIELDS_DELETE_SQL, _FIELDS_INSERT_SQL),
-    "postgresql": (_FIELDS_DELETE_SQL.replace("?", "%s"), _FIELDS_INSERT_SQL.replace("?", "%s")),
+    "sqlite": _FIELDS_SQL,
+    "postgresql": tuple(sql.replace("?", "%s") for sql in _FIELDS_SQL),
 }
 INDEXED_BYTES = 255  # longer values are kept as a digest: equality still holds, order not
 
@@ -225,16 +246,12 @@ FEW = 1000  # matches of an equality read and sorted directly; more are walked i
 
 
 def _count_equal(tenant: str, kind: str, field: str, value: str) -> Any:
-    """How many records have field = value: counted in the index alone."""
-    return (
-        select(func.count())
-        .select_from(record_fields)
-        .where(
-            record_fields.c.tenant == tenant,
-            record_fields.c.kind == kind,
-            record_fields.c.field == field,
-            record_fields.c.value == value,
-        )
+    """How many records have field = value: one row of `record_counts`."""
+    return select(record_counts.c.n).where(
+        record_counts.c.tenant == tenant,
+        record_counts.c.kind == kind,
+        record_counts.c.field == field,
+        record_counts.c.value == value,
     )
 
 
@@ -365,24 +382,52 @@ class Transaction:
         self._get_sql = _DRIVER_GET[conn.dialect.name]
         self._cache = cache
         self._indexes = indexes or {}
+        self._counts: dict[tuple[str, str, str, str], int] = {}
 
     def _reindex(self, tenant: str, kind: str, record_id: str, doc: dict | None) -> None:
-        """The record's index rows, replaced (removed when `doc` is None), in this transaction."""
+        """The record's index rows brought in step with `doc` (removed when it is None), in
+        this transaction: only rows whose value changed are rewritten, and each change is
+        counted for `record_counts` (written by `finish`)."""
         fields_of = self._indexes.get(kind)
         if fields_of is None:
             return
-        remove, add = _DRIVER_FIELDS[self._conn.dialect.name]
+        read, remove, add, _ = _DRIVER_FIELDS[self._conn.dialect.name]
         cursor = self._conn.connection.dbapi_connection.cursor()
         try:
-            cursor.execute(remove, (tenant, kind, record_id))
+            cursor.execute(read, (tenant, kind, record_id))
+            old = dict(cursor.fetchall())
+            new: dict[str, str] = {}
             if doc is not None:
-                rows = [
-                    (tenant, kind, record_id, field, index_value(value))
-                    for field, value in fields_of(doc).items()
-                    if value is not None
-                ]
-                if rows:
-                    cursor.executemany(add, rows)
+                new[EVERY] = EVERY
+                for field, value in fields_of(doc).items():
+                    if value is not None:
+                        new[field] = index_value(value)
+            gone = [(field, value) for field, value in old.items() if new.get(field) != value]
+            came = [(field, value) for field, value in new.items() if old.get(field) != value]
+            if gone:
+                cursor.executemany(remove, [(tenant, kind, record_id, field) for field, _ in gone])
+            if came:
+                cursor.executemany(
+                    add, [(tenant, kind, record_id, field, value) for field, value in came]
+                )
+        finally:
+            cursor.close()
+        for change, rows in ((-1, gone), (1, came)):
+            for field, value in rows:
+                key = (tenant, kind, field, value)
+                self._counts[key] = self._counts.get(key, 0) + change
+
+    def finish(self) -> None:
+        """Write the counts this transaction changed, just before it commits, in one order
+        (every transaction locks the count rows it changes in the same order, and last, so two
+        on PostgreSQL never wait on each other in a circle)."""
+        changed = [(*key, n) for key, n in sorted(self._counts.items()) if n]
+        self._counts.clear()
+        if not changed:
+            return
+        cursor = self._conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.executemany(_DRIVER_FIELDS[self._conn.dialect.name][3], changed)
         finally:
             cursor.close()
 
@@ -468,15 +513,15 @@ class Transaction:
             )
         )
         if kind in self._indexes:
-            self._conn.execute(
-                delete(record_fields).where(
-                    and_(
-                        record_fields.c.tenant == tenant,
-                        record_fields.c.kind == kind,
-                        record_fields.c.id.startswith(prefix, autoescape=True),
-                    )
+            doomed = self._conn.execute(
+                select(records.c.id).where(
+                    records.c.tenant == tenant,
+                    records.c.kind == kind,
+                    records.c.id.startswith(prefix, autoescape=True),
                 )
             )
+            for record_id in doomed.scalars().all():
+                self._reindex(tenant, kind, record_id, None)
         return self._conn.execute(statement).rowcount
 
     def claim(self, tenant: str, scope: str, key: str, kind: str, record_id: str) -> None:
@@ -567,7 +612,9 @@ class Store:
         journal entries): on PostgreSQL its commit does not wait for the WAL to reach the disk
         (a disk flush per request for every replica otherwise). Still atomic."""
         with self._connection(durable) as conn:
-            yield Transaction(conn, self._now, self._cache, self._indexes)
+            tx = Transaction(conn, self._now, self._cache, self._indexes)
+            yield tx
+            tx.finish()
 
     @contextmanager
     def _connection(self, durable: bool = True, read_only: bool = False) -> Iterator[Connection]:
@@ -661,13 +708,19 @@ class Store:
             stored = conn.execute(
                 select(func.count()).select_from(records).where(records.c.kind == kind)
             ).scalar_one()
-            indexed = conn.execute(
-                select(
-                    func.count(func.distinct(record_fields.c.tenant + "\x1f" + record_fields.c.id))
-                ).where(record_fields.c.kind == kind)
+            marked = conn.execute(
+                select(func.count()).where(
+                    record_fields.c.kind == kind, record_fields.c.field == EVERY
+                )
             ).scalar_one()
-            if stored and stored != indexed:
+            counted = conn.execute(
+                select(func.coalesce(func.sum(record_counts.c.n), 0)).where(
+                    record_counts.c.kind == kind, record_counts.c.field == EVERY
+                )
+            ).scalar_one()
+            if stored != marked or stored != counted:
                 conn.execute(delete(record_fields).where(record_fields.c.kind == kind))
+                conn.execute(delete(record_counts).where(record_counts.c.kind == kind))
                 tx = Transaction(conn, self._now, self._cache, self._indexes)
                 rows = conn.execute(
                     select(records.c.tenant, records.c.id, records.c.doc).where(
@@ -676,6 +729,7 @@ class Store:
                 )
                 for row in rows.all():
                     tx._reindex(row.tenant, kind, row.id, json.loads(row.doc))
+                tx.finish()
 
     def query(
         self,
@@ -701,7 +755,7 @@ class Store:
         between = dict(between or {})
         with self._connection(read_only=True) as conn:
             sizes = {
-                field: conn.execute(_count_equal(tenant, kind, field, value)).scalar_one()
+                field: conn.execute(_count_equal(tenant, kind, field, value)).scalar() or 0
                 for field, value in equal.items()
             }
             rarest = min(sizes, key=sizes.__getitem__) if sizes else None
@@ -715,6 +769,8 @@ class Store:
                 total = conn.execute(
                     _driven(tenant, kind, rarest, equal[rarest], select(func.count()), checks)
                 ).scalar_one()
+            elif not checks:
+                total = conn.execute(_count_equal(tenant, kind, EVERY, EVERY)).scalar() or 0
             else:
                 total = conn.execute(
                     select(func.count())
@@ -769,6 +825,7 @@ class Store:
         with self._connection() as conn:
             conn.execute(delete(unique_keys))
             conn.execute(delete(record_fields))
+            conn.execute(delete(record_counts))
             conn.execute(delete(records))
             conn.execute(delete(quota_hits))
             conn.execute(delete(journal_entries))
@@ -786,9 +843,10 @@ class Store:
             old = (self._memory_checkout, self.engine)
             self.engine = _make_engine(self.url)
             self._bookkeeping = self.engine
-            metadata.create_all(self.engine)
             self._memory_checkout = self.engine.raw_connection()
             self._memory_connection = self._memory_checkout.dbapi_connection
+            for statement in _sqlite_schema():
+                self._memory_connection.execute(statement)
             self._memory_connection.executemany(
                 "INSERT INTO sandbox_secrets (name, value) VALUES (?, ?)", secrets
             )
@@ -955,6 +1013,22 @@ def _driver_get_text(dbapi_connection: Any, sql: str, params: tuple[str, str, st
     finally:
         cursor.close()
     return row[0] if row else None
+
+
+@functools.cache
+def _sqlite_schema() -> tuple[str, ...]:
+    """The statements that make the store's tables and indexes in SQLite, compiled once: a
+    reset of the in-memory store runs them on an empty database (SQLAlchemy's create_all took
+    6 ms of each reset compiling them again)."""
+    from sqlalchemy.dialects import sqlite
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    dialect = sqlite.dialect()
+    statements = []
+    for table in metadata.sorted_tables:
+        statements.append(str(CreateTable(table).compile(dialect=dialect)))
+        statements += [str(CreateIndex(index).compile(dialect=dialect)) for index in table.indexes]
+    return tuple(statements)
 
 
 def _close_memory(checkout: Any, engine: Engine) -> None:

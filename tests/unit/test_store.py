@@ -199,3 +199,71 @@ def test_clear_keeps_secrets_and_a_store_that_works_as_before(store: Store) -> N
         tx.claim("t", "name", "one", "thing", "1")  # the key was released with the rest
     assert store.query("t", "thing", {"colour": "blue"})[0] == 1
     assert store.get("t", "thing", "1") == {"colour": "blue"}
+
+
+def _counts_match_the_index(store: Store) -> dict:
+    """record_counts as kept, and as the index rows say they should be (zeros left out)."""
+    from sqlalchemy import func, select
+
+    from mockserver.core.store import record_counts, record_fields
+
+    with store.transaction() as tx:
+        conn = tx._conn
+        kept = {
+            (r.tenant, r.kind, r.field, r.value): r.n
+            for r in conn.execute(select(record_counts)).all()
+            if r.n
+        }
+        actual = {
+            (r.tenant, r.kind, r.field, r.value): r.n
+            for r in conn.execute(
+                select(
+                    record_fields.c.tenant,
+                    record_fields.c.kind,
+                    record_fields.c.field,
+                    record_fields.c.value,
+                    func.count().label("n"),
+                ).group_by(
+                    record_fields.c.tenant,
+                    record_fields.c.kind,
+                    record_fields.c.field,
+                    record_fields.c.value,
+                )
+            ).all()
+        }
+    assert kept == actual
+    return kept
+
+
+def test_counts_follow_every_write_and_are_rebuilt_for_an_older_store(store: Store) -> None:
+    """A list's total is one row of record_counts: kept in step with the index through
+    insert, put (a value changed, one removed), delete, delete_prefix, a rolled-back
+    transaction and clear; and rebuilt from the records when a store lacks them."""
+    store.clear()
+    store.index_kind("thing", lambda doc: {"colour": doc.get("colour"), "size": doc["size"]})
+    with store.transaction() as tx:
+        for number in range(12):
+            colour = ("red", "blue", None)[number % 3]
+            tx.insert("t", "thing", f"n{number}", {"colour": colour, "size": "s"})
+        tx.insert("u", "thing", "x", {"colour": "red", "size": "m"})
+    kept = _counts_match_the_index(store)
+    assert kept[("t", "thing", "colour", "red")] == 4 and kept[("t", "thing", "", "")] == 12
+    with store.transaction() as tx:
+        tx.put("t", "thing", "n0", {"colour": "blue", "size": "s"})  # red -> blue
+        tx.put("t", "thing", "n1", {"size": "s"})  # blue -> none
+        tx.delete("t", "thing", "n2")
+        tx.delete_prefix("t", "thing", "n1")  # n1, n10, n11
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.insert("t", "thing", "lost", {"colour": "red", "size": "s"})
+        raise RuntimeError("rolled back: its counts with it")
+    kept = _counts_match_the_index(store)
+    assert store.query("t", "thing")[0] == 8 == kept[("t", "thing", "", "")]
+    assert store.query("t", "thing", {"colour": "red"})[0] == 3  # n3, n6, n9
+    assert store.query("t", "thing", {"colour": "blue"})[0] == 3  # n0, n4, n7
+    with store.transaction() as tx:  # an older store: index rows and counts missing
+        tx._conn.exec_driver_sql("DELETE FROM record_counts")
+        tx._conn.exec_driver_sql("DELETE FROM record_fields")
+    store.index_kind("thing", lambda doc: {"colour": doc.get("colour"), "size": doc["size"]})
+    assert _counts_match_the_index(store) == kept
+    store.clear()
+    assert store.query("t", "thing") == (0, []) and _counts_match_the_index(store) == {}
