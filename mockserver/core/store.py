@@ -102,9 +102,10 @@ Index(
     record_fields.c.id,
     record_fields.c.field,
 )
-# How many records of a kind have each indexed value, kept in step with `record_fields` in the
-# same transaction (field "" counts every record of the kind): a list's total is one row, not a
-# count of a million index rows.
+# How many records of a kind have each value of its counted fields (those many records share:
+# a group, a status), kept in step with `record_fields` in the same transaction (field ""
+# counts every record of the kind): a list's total is one row, not a count of a million index
+# rows. Fields whose values few records share (an email, a uuid) are counted in the index.
 record_counts = Table(
     "record_counts",
     metadata,
@@ -255,6 +256,20 @@ def _count_equal(tenant: str, kind: str, field: str, value: str) -> Any:
     )
 
 
+def _count_index(tenant: str, kind: str, field: str, value: str) -> Any:
+    """How many records have field = value, counted in the index (a field few share)."""
+    return (
+        select(func.count())
+        .select_from(record_fields)
+        .where(
+            record_fields.c.tenant == tenant,
+            record_fields.c.kind == kind,
+            record_fields.c.field == field,
+            record_fields.c.value == value,
+        )
+    )
+
+
 def _has(field: str, value: str) -> Any:
     """The record in hand has field = value (one lookup by the index's primary key)."""
     row = record_fields.alias()
@@ -376,12 +391,14 @@ class Transaction:
         now: Callable[[], float],
         cache: ReadCache | None = None,
         indexes: Mapping[str, FieldsOf] | None = None,
+        counted: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
         self._conn = conn
         self._now = now
         self._get_sql = _DRIVER_GET[conn.dialect.name]
         self._cache = cache
         self._indexes = indexes or {}
+        self._counted = counted or {}
         self._counts: dict[tuple[str, str, str, str], int] = {}
 
     def _reindex(self, tenant: str, kind: str, record_id: str, doc: dict | None) -> None:
@@ -412,8 +429,11 @@ class Transaction:
                 )
         finally:
             cursor.close()
+        counted = self._counted.get(kind, frozenset())
         for change, rows in ((-1, gone), (1, came)):
             for field, value in rows:
+                if field != EVERY and field not in counted:
+                    continue
                 key = (tenant, kind, field, value)
                 self._counts[key] = self._counts.get(key, 0) + change
 
@@ -597,6 +617,7 @@ class Store:
         self._memory_checkout: Any = None
         self._cache: ReadCache | None = None
         self._indexes: dict[str, FieldsOf] = {}
+        self._counted: dict[str, frozenset[str]] = {}
         if isinstance(self.engine.pool, StaticPool):
             self._cache = ReadCache()
             # Kept checked out for the store's life: a checkout returned to the pool is rolled
@@ -612,7 +633,7 @@ class Store:
         journal entries): on PostgreSQL its commit does not wait for the WAL to reach the disk
         (a disk flush per request for every replica otherwise). Still atomic."""
         with self._connection(durable) as conn:
-            tx = Transaction(conn, self._now, self._cache, self._indexes)
+            tx = Transaction(conn, self._now, self._cache, self._indexes, self._counted)
             yield tx
             tx.finish()
 
@@ -699,11 +720,13 @@ class Store:
 
     # ---- indexed lists ---------------------------------------------------------------------
 
-    def index_kind(self, kind: str, fields_of: FieldsOf) -> None:
+    def index_kind(self, kind: str, fields_of: FieldsOf, counted: tuple[str, ...] = ()) -> None:
         """Keep `fields_of(doc)` of every record of `kind` in the index from now on, written in
-        the transaction that writes the record. Records stored before (a data directory or a
-        shared store from an older version) are indexed now, once."""
+        the transaction that writes the record; and, for the `counted` fields (values many
+        records share), how many records have each value. Records stored before (a data
+        directory or a shared store from an older version) are indexed now, once."""
         self._indexes[kind] = fields_of
+        self._counted[kind] = frozenset(counted)
         with self._connection() as conn:
             stored = conn.execute(
                 select(func.count()).select_from(records).where(records.c.kind == kind)
@@ -718,10 +741,24 @@ class Store:
                     record_counts.c.kind == kind, record_counts.c.field == EVERY
                 )
             ).scalar_one()
-            if stored != marked or stored != counted:
+            uncounted = [
+                field
+                for field in sorted(self._counted[kind])
+                if conn.execute(
+                    select(func.count()).where(
+                        record_fields.c.kind == kind, record_fields.c.field == field
+                    )
+                ).scalar_one()
+                != conn.execute(
+                    select(func.coalesce(func.sum(record_counts.c.n), 0)).where(
+                        record_counts.c.kind == kind, record_counts.c.field == field
+                    )
+                ).scalar_one()
+            ]
+            if stored != marked or stored != counted or uncounted:
                 conn.execute(delete(record_fields).where(record_fields.c.kind == kind))
                 conn.execute(delete(record_counts).where(record_counts.c.kind == kind))
-                tx = Transaction(conn, self._now, self._cache, self._indexes)
+                tx = Transaction(conn, self._now, self._cache, self._indexes, self._counted)
                 rows = conn.execute(
                     select(records.c.tenant, records.c.id, records.c.doc).where(
                         records.c.kind == kind
@@ -754,8 +791,14 @@ class Store:
         equal = {field: index_value(value) for field, value in (equal or {}).items()}
         between = dict(between or {})
         with self._connection(read_only=True) as conn:
+            counted = self._counted.get(kind, frozenset())
             sizes = {
-                field: conn.execute(_count_equal(tenant, kind, field, value)).scalar() or 0
+                field: conn.execute(
+                    _count_equal(tenant, kind, field, value)
+                    if field in counted
+                    else _count_index(tenant, kind, field, value)
+                ).scalar()
+                or 0
                 for field, value in equal.items()
             }
             rarest = min(sizes, key=sizes.__getitem__) if sizes else None

@@ -44,6 +44,8 @@ V2_EXACT = {
     "license_id": "v2:license_id",
 }
 NONE = "None"  # str(None): what v1's filters compare a missing value as
+# Fields many credentials share, whose totals the store keeps counted (Store.index_kind).
+COUNTED = ("group_id", "department_id")
 
 
 def credential_fields(doc: dict[str, Any]) -> dict[str, str | None]:

@@ -66,7 +66,7 @@ class CertificateService:
         self.clock = clock
         self.storage = storage
         self.post_limiter = post_limiter
-        store.index_kind("certificate", certificate_fields)
+        store.index_kind("certificate", certificate_fields, ("certification_id",))
 
     # ---- certifications ---------------------------------------------------------------------
 

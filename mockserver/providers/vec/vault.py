@@ -82,7 +82,7 @@ class VaultService:
         self.accounts = accounts
         self.events = events
         # The vault list pages from the index, newest first (see `page`).
-        store.index_kind(VAULT_KIND, vault_fields)
+        store.index_kind(VAULT_KIND, vault_fields, ("status", "batch_id"))
         self._due: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
         self._pass_lock = threading.Lock()
