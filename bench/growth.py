@@ -1,7 +1,7 @@
 """How list and search times grow with one tenant's size (issue 18; not pass/fail).
 
-    python bench/growth.py [--sizes 1000 10000 100000] [--repeat 5] [--provider accredible|vec]
-                           [--data-dir]
+    python bench/growth.py [--sizes 1000 10000 100000] [--repeat 5] [--data-dir]
+                           [--provider accredible|vec|vec-certificates]
 
 For each size: a fresh sandbox in this process (create_app, SQLite in memory, the Flask test
 client: the server's own time, no HTTP), one Accredible tenant filled with that many
@@ -133,6 +133,90 @@ def fill_vault(runtime: Runtime, client, size: int) -> None:
                 tx.put(VEC_TENANT, "vec_vault", doc["uuid"], doc)
 
 
+PLAIN_TEMPLATE = "7b1f4c1e-8d2a-4f57-9c3e-2a6d5e0b9f10"
+PARTS = ("pdf", "image", "qrcode", "barcode")
+
+
+def fill_certificates(runtime: Runtime, client, size: int) -> None:
+    """One CSV batch of one row through the API, marked completed, then copies of its
+    certificate (new uuid, CSV row, name, email; generated or failed by turns) through the
+    store's bulk path, all in that batch."""
+    import io
+
+    made = client.post(
+        "/vec/business/batches",
+        data={
+            "name": "Cohort",
+            "template_id": PLAIN_TEMPLATE,
+            "csv_file": (
+                io.BytesIO(b"RecipientsEmail,RecipientsName\ns@example.com,Seed\n"),
+                "r.csv",
+            ),
+        },
+        headers=VEC,
+    )
+    assert made.status_code == 201, made.get_data(as_text=True)
+    store = runtime.store
+    (batch,) = store.list(VEC_TENANT, "vec_batch")
+    (template,) = store.list(VEC_TENANT, "vec_certificate")
+    with store.transaction() as tx:  # finished: the lifecycle pass leaves it alone
+        tx.put(VEC_TENANT, "vec_batch", batch["id"], {**batch, "status": "completed"})
+    runtime.providers["vec"].model.batches.reload()
+    for start in range(0, size - 1, BATCH):
+        with store.transaction() as tx:
+            for number in range(2 + start, 2 + min(start + BATCH, size - 1)):
+                doc = copy.deepcopy(template)
+                generated = number % 2 == 1
+                doc.update(
+                    uuid=f"00000000-0000-4000-8000-{number:012d}",
+                    row=number,
+                    name=f"Learner {number % 997}",
+                    email=f"learner{number}@example.com",
+                    status="generated" if generated else "failed",
+                    generated_at=doc["created_at"] if generated else None,
+                )
+                if generated:  # as a generated certificate has them (links in the answer)
+                    doc.update({f"{part}_key": f"bench/{number}/{part}" for part in PARTS})
+                tx.put(VEC_TENANT, "vec_certificate", doc["uuid"], doc)
+
+
+def certificate_requests(size: int) -> list[tuple[str, str, dict | None]]:
+    base = "/vec/business/certificates?per_page=15"
+    return [
+        ("GET", base, None),
+        ("GET", f"{base}&page={-(-size // 15)}", None),
+        ("GET", f"{base}&sort_field=name&sort_order=asc", None),
+        ("GET", f"{base}&status=failed&sort_field=generated_at&sort_order=desc&page=3", None),
+    ]
+
+
+def certificate_curve(args: argparse.Namespace) -> None:
+    print(
+        "| certificates | fill s | first page ms | last page ms | by name ms "
+        "| failed, by generated_at, page 3 ms | reset ms | RSS MB |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for size in args.sizes:
+        settings = Settings(host="127.0.0.1", port=0, quiet=True, data_dir=fresh_dir(args))
+        runtime = Runtime(settings)
+        client = create_app(settings, runtime).test_client()
+        started = time.perf_counter()
+        fill_certificates(runtime, client, size)
+        filled = time.perf_counter() - started
+        rows = [timed(client, r, args.repeat, VEC) for r in certificate_requests(size)]
+        rss = rss_mb()
+        started = time.perf_counter()
+        client.post("/_mock/reset")
+        reset_ms = (time.perf_counter() - started) * 1000
+        print(
+            f"| {size:,} | {filled:.1f} | "
+            + " | ".join(f"{v:.1f}" for v in rows)
+            + f" | {reset_ms:.0f} | {rss:.0f} |",
+            flush=True,
+        )
+        runtime.close()
+
+
 def vault_requests(size: int) -> list[tuple[str, str, dict | None]]:
     last_page = -(-size // 15)
     target = size // 2
@@ -171,7 +255,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--provider", choices=("accredible", "vec"), default="accredible")
+    parser.add_argument(
+        "--provider", choices=("accredible", "vec", "vec-certificates"), default="accredible"
+    )
     parser.add_argument(
         "--data-dir",
         action="store_true",
@@ -180,6 +266,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.provider == "vec":
         vault_curve(args)
+        return
+    if args.provider == "vec-certificates":
+        certificate_curve(args)
         return
     print(
         "| credentials | fill s | view ms | first page ms | last page ms | v1 email ms "
