@@ -56,10 +56,11 @@ def certificates(client, runtime):
 
 
 def _reference(model, query: dict) -> list[dict]:
-    """The list as the Python filter and sort made it, over certificates in creation order."""
+    """The list as the Python filter and sort made it, over certificates in creation order
+    (when their batch was made, the batch, the CSV row: listing._tie)."""
     items = sorted(
         model.batches.store.list(TENANT, CERTIFICATE_KIND),
-        key=lambda c: (c["created_at"], c["made_ns"], c["row"], c["uuid"]),
+        key=lambda c: (c["made_ns"], c["batch_id"][:8], c["row"]),
     )
     for name in ("batch_id", "status"):
         if query.get(name):
