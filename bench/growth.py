@@ -190,33 +190,6 @@ def certificate_requests(size: int) -> list[tuple[str, str, dict | None]]:
     ]
 
 
-def certificate_curve(args: argparse.Namespace) -> None:
-    print(
-        "| certificates | fill s | first page ms | last page ms | by name ms "
-        "| failed, by generated_at, page 3 ms | reset ms | RSS MB |"
-    )
-    print("|---|---|---|---|---|---|---|---|")
-    for size in args.sizes:
-        settings = Settings(host="127.0.0.1", port=0, quiet=True, data_dir=fresh_dir(args))
-        runtime = Runtime(settings)
-        client = create_app(settings, runtime).test_client()
-        started = time.perf_counter()
-        fill_certificates(runtime, client, size)
-        filled = time.perf_counter() - started
-        rows = [timed(client, r, args.repeat, VEC) for r in certificate_requests(size)]
-        rss = rss_mb()
-        started = time.perf_counter()
-        client.post("/_mock/reset")
-        reset_ms = (time.perf_counter() - started) * 1000
-        print(
-            f"| {size:,} | {filled:.1f} | "
-            + " | ".join(f"{v:.1f}" for v in rows)
-            + f" | {reset_ms:.0f} | {rss:.0f} |",
-            flush=True,
-        )
-        runtime.close()
-
-
 def vault_requests(size: int) -> list[tuple[str, str, dict | None]]:
     last_page = -(-size // 15)
     target = size // 2
@@ -265,10 +238,18 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.provider == "vec":
-        vault_curve(args)
+        header = (
+            "vault certificates | fill s | first page ms | last page ms | status page 2 ms "
+            "| one email ms"
+        )
+        vec_curve(args, header, fill_vault, vault_requests)
         return
     if args.provider == "vec-certificates":
-        certificate_curve(args)
+        header = (
+            "certificates | fill s | first page ms | last page ms | by name ms "
+            "| failed, by generated_at, page 3 ms"
+        )
+        vec_curve(args, header, fill_certificates, certificate_requests)
         return
     print(
         "| credentials | fill s | view ms | first page ms | last page ms | v1 email ms "
@@ -299,20 +280,19 @@ def main() -> None:
         runtime.close()
 
 
-def vault_curve(args: argparse.Namespace) -> None:
-    print(
-        "| vault certificates | fill s | first page ms | last page ms | status page 2 ms "
-        "| one email ms | reset ms | RSS MB |"
-    )
-    print("|---|---|---|---|---|---|---|---|")
+def vec_curve(args: argparse.Namespace, header: str, fill_kind, requests_of) -> None:
+    """A VEC list's curve: `fill_kind(runtime, client, size)`, then `requests_of(size)` timed,
+    VmRSS, a reset. `header` names the size and the timed calls."""
+    print(f"| {header} | reset ms | RSS MB |")
+    print("|---" * (header.count("|") + 3) + "|")
     for size in args.sizes:
         settings = Settings(host="127.0.0.1", port=0, quiet=True, data_dir=fresh_dir(args))
         runtime = Runtime(settings)
         client = create_app(settings, runtime).test_client()
         started = time.perf_counter()
-        fill_vault(runtime, client, size)
+        fill_kind(runtime, client, size)
         filled = time.perf_counter() - started
-        rows = [timed(client, request, args.repeat, VEC) for request in vault_requests(size)]
+        rows = [timed(client, request, args.repeat, VEC) for request in requests_of(size)]
         rss = rss_mb()
         started = time.perf_counter()
         client.post("/_mock/reset")

@@ -70,6 +70,11 @@ unique_keys = Table(
     Column("record_id", String(400), nullable=False),
 )
 
+# An indexed value, compared byte by byte on PostgreSQL too (collation "C", as SQLite compares
+# text): a locale's collation ignores punctuation, so "2025-06-01|…" keys would not sort as
+# Python sorts them.
+INDEX_TEXT = String(300).with_variant(String(300, collation="C"), "postgresql")
+
 # Fields of a record that lists and searches filter on, kept beside it in the same
 # transaction (see Store.index_kind): a list of one group's credentials reads the index and one
 # page of documents, instead of every document of the tenant. The key is the order queries
@@ -82,14 +87,7 @@ record_fields = Table(
     Column("tenant", String(200), nullable=False),
     Column("kind", String(100), nullable=False),
     Column("field", String(100), nullable=False),
-    # Compared byte by byte on PostgreSQL too (collation "C", as SQLite compares text): a
-    # locale's collation ignores punctuation, so "2025-06-01|…" keys would not sort as Python
-    # sorts them.
-    Column(
-        "value",
-        String(300).with_variant(String(300, collation="C"), "postgresql"),
-        nullable=False,
-    ),
+    Column("value", INDEX_TEXT, nullable=False),
     Column("id", String(400), nullable=False),
     PrimaryKeyConstraint("tenant", "kind", "field", "value", "id"),
     sqlite_with_rowid=False,
@@ -112,11 +110,7 @@ record_counts = Table(
     Column("tenant", String(200), primary_key=True),
     Column("kind", String(100), primary_key=True),
     Column("field", String(100), primary_key=True),
-    Column(
-        "value",
-        String(300).with_variant(String(300, collation="C"), "postgresql"),
-        primary_key=True,
-    ),
+    Column("value", INDEX_TEXT, primary_key=True),
     Column("n", Integer, nullable=False),
 )
 EVERY = ""  # the index field (and value) every indexed record has: counts the kind
