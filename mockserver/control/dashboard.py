@@ -30,7 +30,7 @@ from mockserver.core.outcomes import catalogue
 # dashboard's names for the shared kinds.
 CORE_STATE_LABELS: dict[str, str | None] = {
     "sequence": None,
-    "quota_counts": None,
+    "quota_counts": None,  # kept by versions before the quota_hits table
     "control": None,
     "upload": "uploads",
     "webhook_delivery": "webhook deliveries",

@@ -25,9 +25,6 @@ from typing import Any
 from mockserver.core.durations import parse_duration
 from mockserver.core.store import Store
 
-COUNTS_TENANT = "_mock"
-COUNTS_KIND = "quota_counts"
-
 
 @dataclass(frozen=True)
 class Quota:
