@@ -115,6 +115,11 @@ class Runtime:
         fixtures stay and are applied afresh (or, with `initial_fixtures`, the ones the server
         started with). Returns milliseconds."""
         started = time.perf_counter()
+        with self.scheduler.paused():
+            self._reset(initial_fixtures)
+        return round((time.perf_counter() - started) * 1000, 2)
+
+    def _reset(self, initial_fixtures: bool) -> None:
         for name, provider in self.providers.items():
             if initial_fixtures:
                 provider.load_fixtures(copy.deepcopy(self.initial_fixtures[name]))
@@ -132,7 +137,6 @@ class Runtime:
             self._forget_local_state()
             if self.seeded is not None:
                 self._seed_locally(*self.seeded)
-        return round((time.perf_counter() - started) * 1000, 2)
 
     def _forget_local_state(self) -> None:
         """Drop what this server keeps in memory about stored state (after a reset, here or

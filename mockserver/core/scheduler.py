@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 log = logging.getLogger("mockserver.scheduler")
 
@@ -18,6 +19,7 @@ class Scheduler:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._pass = threading.RLock()  # held for a whole pass (see `paused`)
 
     def add(self, name: str, job: Callable[[], object]) -> None:
         self._jobs.append((name, job))
@@ -27,11 +29,20 @@ class Scheduler:
         self._wake.set()
 
     def run_once(self) -> None:
-        for name, job in self._jobs:
-            try:
-                job()
-            except Exception:  # one failing job must not stop the others or the thread
-                log.exception("scheduled job %s failed", name)
+        with self._pass:
+            for name, job in self._jobs:
+                try:
+                    job()
+                except Exception:  # one failing job must not stop the others or the thread
+                    log.exception("scheduled job %s failed", name)
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """No pass runs inside this block, and one under way is finished first: a reset must
+        not be followed by a pass writing back a record it read before (a VEC batch it was
+        moving on came back after the reset)."""
+        with self._pass:
+            yield
 
     def start(self) -> None:
         if self._thread is None:

@@ -154,3 +154,13 @@ def test_batch_list_newest_first_with_counts_from_the_index(certificates, client
     assert client.get("/vec/business/batches", headers=FULL).get_json()["meta"]["total"] == 0
     empty = client.get("/vec/business/certificates", headers=FULL).get_json()
     assert empty["meta"]["total"] == 0
+
+
+def test_empty_sort_parameters_mean_the_default_order(certificates, client) -> None:
+    """Laravel makes an empty parameter null; a null sort is the default (a 500 before)."""
+    default = client.get("/vec/business/certificates?per_page=100", headers=FULL).get_json()
+    empty = client.get(
+        "/vec/business/certificates?per_page=100&sort_field=&sort_order=", headers=FULL
+    )
+    assert empty.status_code == 200
+    assert [c["id"] for c in empty.get_json()["data"]] == [c["id"] for c in default["data"]]

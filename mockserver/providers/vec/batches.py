@@ -218,9 +218,10 @@ class BatchService:
                     low.isoformat() if low else None,
                     high.isoformat() if high else None,
                 )
-        order = listing.order_field(
-            params.get("sort_field", "created_at"), params.get("sort_order", "desc")
-        )
+        # Laravel turns an empty parameter into null, and a null sort means the default.
+        field, direction = params.get("sort_field") or "created_at", params.get("sort_order")
+        direction = direction or "desc"
+        order = listing.order_field(field, direction)
         page = {"offset": (number - 1) * size, "limit": size}
         if params.get("search"):
             page = {}
@@ -229,7 +230,7 @@ class BatchService:
             CERTIFICATE_KIND,
             equal,
             between,
-            order=(order, params.get("sort_order", "desc") == "desc"),
+            order=(order, direction == "desc"),
             **page,
         )
         if params.get("search"):
