@@ -40,6 +40,8 @@ BATCH = 5000
 
 
 def fill(runtime: Runtime, client, size: int) -> int:
+    """See the module docstring; the id of the first credential (the calls name others)."""
+    client.post("/_mock/accredible/rate_limit", json={"limit": 1_000_000_000})
     made = client.post(
         "/accredible/v1/credentials",
         json={
@@ -180,7 +182,7 @@ def fill_certificates(runtime: Runtime, client, size: int) -> None:
                 tx.put(VEC_TENANT, "vec_certificate", doc["uuid"], doc)
 
 
-def certificate_requests(size: int) -> list[tuple[str, str, dict | None]]:
+def certificate_requests(size: int, _filled: None) -> list[tuple[str, str, dict | None]]:
     base = "/vec/business/certificates?per_page=15"
     return [
         ("GET", base, None),
@@ -190,7 +192,7 @@ def certificate_requests(size: int) -> list[tuple[str, str, dict | None]]:
     ]
 
 
-def vault_requests(size: int) -> list[tuple[str, str, dict | None]]:
+def vault_requests(size: int, _filled: None) -> list[tuple[str, str, dict | None]]:
     last_page = -(-size // 15)
     target = size // 2
     return [
@@ -224,83 +226,68 @@ def rss_mb() -> float:
     return float("nan")
 
 
+# --provider: (the table's first columns, how to fill the list, the calls to time, the key).
+CURVES = {
+    "accredible": (
+        "credentials | fill s | view ms | first page ms | last page ms | v1 email ms "
+        "| v2 one hit ms",
+        fill,
+        requests_for,
+        AUTH,
+    ),
+    "vec": (
+        "vault certificates | fill s | first page ms | last page ms | status page 2 ms "
+        "| one email ms",
+        fill_vault,
+        vault_requests,
+        VEC,
+    ),
+    "vec-certificates": (
+        "certificates | fill s | first page ms | last page ms | by name ms "
+        "| failed, by generated_at, page 3 ms",
+        fill_certificates,
+        certificate_requests,
+        VEC,
+    ),
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument(
-        "--provider", choices=("accredible", "vec", "vec-certificates"), default="accredible"
-    )
+    parser.add_argument("--provider", choices=tuple(CURVES), default="accredible")
     parser.add_argument(
         "--data-dir",
         action="store_true",
         help="a SQLite file in a fresh temporary folder per size, as `serve --data-dir`",
     )
     args = parser.parse_args()
-    if args.provider == "vec":
-        header = (
-            "vault certificates | fill s | first page ms | last page ms | status page 2 ms "
-            "| one email ms"
-        )
-        vec_curve(args, header, fill_vault, vault_requests)
-        return
-    if args.provider == "vec-certificates":
-        header = (
-            "certificates | fill s | first page ms | last page ms | by name ms "
-            "| failed, by generated_at, page 3 ms"
-        )
-        vec_curve(args, header, fill_certificates, certificate_requests)
-        return
-    print(
-        "| credentials | fill s | view ms | first page ms | last page ms | v1 email ms "
-        "| v2 one hit ms | reset ms | RSS MB | RSS 2 s after reset MB |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    curve(args, *CURVES[args.provider])
+
+
+def curve(args: argparse.Namespace, header: str, fill_kind, requests_of, headers) -> None:
+    """One list's curve: per size, `fill_kind(runtime, client, size)`, the calls
+    `requests_of(size, what the fill returned)` timed, VmRSS, a reset, and VmRSS 2 s later."""
+    print(f"| {header} | reset ms | RSS MB | RSS 2 s after reset MB |")
+    print("|---" * (header.count("|") + 4) + "|")
     for size in args.sizes:
         settings = Settings(host="127.0.0.1", port=0, quiet=True, data_dir=fresh_dir(args))
         runtime = Runtime(settings)
-        app = create_app(settings, runtime)
-        client = app.test_client()
-        client.post("/_mock/accredible/rate_limit", json={"limit": 1_000_000_000})
+        client = create_app(settings, runtime).test_client()
         started = time.perf_counter()
-        first_id = fill(runtime, client, size)
-        filled = time.perf_counter() - started
-        rows = [timed(client, request, args.repeat) for request in requests_for(size, first_id)]
+        filled = fill_kind(runtime, client, size)
+        fill_s = time.perf_counter() - started
+        rows = [timed(client, call, args.repeat, headers) for call in requests_of(size, filled)]
         rss = rss_mb()
         started = time.perf_counter()
         client.post("/_mock/reset")
         reset_ms = (time.perf_counter() - started) * 1000
         time.sleep(2)  # the replaced database is freed on a thread of its own
         print(
-            f"| {size:,} | {filled:.1f} | "
+            f"| {size:,} | {fill_s:.1f} | "
             + " | ".join(f"{v:.1f}" for v in rows)
             + f" | {reset_ms:.0f} | {rss:.0f} | {rss_mb():.0f} |",
-            flush=True,
-        )
-        runtime.close()
-
-
-def vec_curve(args: argparse.Namespace, header: str, fill_kind, requests_of) -> None:
-    """A VEC list's curve: `fill_kind(runtime, client, size)`, then `requests_of(size)` timed,
-    VmRSS, a reset. `header` names the size and the timed calls."""
-    print(f"| {header} | reset ms | RSS MB |")
-    print("|---" * (header.count("|") + 3) + "|")
-    for size in args.sizes:
-        settings = Settings(host="127.0.0.1", port=0, quiet=True, data_dir=fresh_dir(args))
-        runtime = Runtime(settings)
-        client = create_app(settings, runtime).test_client()
-        started = time.perf_counter()
-        fill_kind(runtime, client, size)
-        filled = time.perf_counter() - started
-        rows = [timed(client, request, args.repeat, VEC) for request in requests_of(size)]
-        rss = rss_mb()
-        started = time.perf_counter()
-        client.post("/_mock/reset")
-        reset_ms = (time.perf_counter() - started) * 1000
-        print(
-            f"| {size:,} | {filled:.1f} | "
-            + " | ".join(f"{v:.1f}" for v in rows)
-            + f" | {reset_ms:.0f} | {rss:.0f} |",
             flush=True,
         )
         runtime.close()

@@ -779,10 +779,11 @@ class Store:
         unique, so that the order is total): how many match, and the page `offset`/`limit`
         of them. Only the page's documents are read.
 
-        The plan follows the numbers: each equality is counted from the index first; when the
-        rarest matches few records the page is read from those and sorted, otherwise records
-        are walked in creation order (from whichever end is nearer the page) and each checked
-        against the index, so a page of a 100,000-credential group reads about a page."""
+        The plan follows the numbers: each equality is counted first (one row of
+        `record_counts` for a counted field, the index rows for any other); when the rarest
+        matches few records the page is read from those and sorted, otherwise records are
+        walked in order (from whichever end is nearer the page) and each checked against the
+        index, so a page of a million-credential group reads about a page."""
         equal = {field: index_value(value) for field, value in (equal or {}).items()}
         between = dict(between or {})
         with self._connection(read_only=True) as conn:

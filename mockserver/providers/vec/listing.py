@@ -1,4 +1,4 @@
-"""What VEC's batch and certificate lists filter and sort on, kept in the store's index
+"""What VEC's vault, batch and certificate lists filter and sort on, kept in the store's index
 (Store.index_kind), so a page of a 100,000-certificate tenant reads a page.
 
 The orders are the ones the lists had when they sorted every record in Python: batches newest
@@ -15,6 +15,18 @@ from mockserver.core.store import Store
 from mockserver.providers.vec.schemas import SORT_FIELDS
 
 DAY_FILTERS = {"issue_date": "issue_day", "generated_at": "generated_day"}
+
+
+def vault_fields(record: dict[str, Any]) -> dict[str, str | None]:
+    """A vault certificate's index rows: its list filters as VaultService.list compares them,
+    and its place in the newest-first order (creation time, then id; fixed width, so text
+    order)."""
+    return {
+        "status": str(record["status"]),
+        "applicant_email": str(record["applicant_email"]).lower(),
+        "batch_id": _text(record.get("batch_id")),
+        "newest": f"{record['created_at']}|{int(record['id']):012d}",
+    }
 
 
 def batch_fields(batch: dict[str, Any]) -> dict[str, str | None]:

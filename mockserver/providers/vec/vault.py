@@ -35,17 +35,6 @@ COUNTER_KIND = "vec_counter"
 FILE_USE_SCOPE = "vec_file_use"
 
 
-def vault_fields(record: dict[str, Any]) -> dict[str, str | None]:
-    """A vault certificate's index rows: its list filters as `list` compares them, and its
-    place in the newest-first order (creation time, then id; fixed width, so text order)."""
-    return {
-        "status": str(record["status"]),
-        "applicant_email": str(record["applicant_email"]).lower(),
-        "batch_id": None if record.get("batch_id") is None else str(record["batch_id"]),
-        "newest": f"{record['created_at']}|{int(record['id']):012d}",
-    }
-
-
 def vec_time(moment: datetime) -> str:
     """VEC's timestamps: microseconds and a Z (2025-06-01T10:00:00.000000Z)."""
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -82,7 +71,7 @@ class VaultService:
         self.accounts = accounts
         self.events = events
         # The vault list pages from the index, newest first (see `page`).
-        store.index_kind(VAULT_KIND, vault_fields, ("status", "batch_id"))
+        store.index_kind(VAULT_KIND, listing.vault_fields, ("status", "batch_id"))
         self._due: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
         self._pass_lock = threading.Lock()
