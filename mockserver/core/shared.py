@@ -70,15 +70,20 @@ class ControlSync:
                 self._reset_id = doc.get("reset_id")
                 self._apply(doc)
 
-    def sync(self) -> None:
-        """Bring this server up to the shared control state, if another server changed it."""
+    def sync(self, read: bool = False) -> None:
+        """Bring this server up to the shared control state, if another server changed it;
+        with `read`, from the control record whatever was announced (the control plane)."""
         if self._listener is None:
             return
         # Held while a change is read and applied: a request that arrives meanwhile waits for
         # it rather than finding the announcement taken and the old state still in place.
         with self._lock:
             announced = self._listener.poll()
-            if announced is not None and all(version == self._version for version in announced):
+            if (
+                not read
+                and announced is not None
+                and all(version == self._version for version in announced)
+            ):
                 return  # nothing, or only our own changes
             doc = self._store.get(TENANT, KIND, RECORD)
             if doc is not None and doc.get("version") != self._version:
