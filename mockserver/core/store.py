@@ -15,22 +15,12 @@ import functools
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
-    Column,
-    Float,
-    Index,
-    Integer,
-    MetaData,
-    PrimaryKeyConstraint,
-    String,
-    Table,
-    Text,
     and_,
     bindparam,
     create_engine,
@@ -44,105 +34,19 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
-from mockserver.core import postgres
+from mockserver.core import index_query, postgres
+from mockserver.core.index_query import Condition, Order
 from mockserver.core.read_cache import MISS, ReadCache
-
-metadata = MetaData()
-
-records = Table(
-    "records",
+from mockserver.core.tables import (
+    EVERY,
+    journal_entries,
     metadata,
-    Column("tenant", String(200), primary_key=True),
-    Column("kind", String(100), primary_key=True),
-    Column("id", String(400), primary_key=True),
-    Column("doc", Text, nullable=False),
-    Column("created_at", Float, nullable=False),
-    Column("updated_at", Float, nullable=False),
-)
-
-unique_keys = Table(
-    "unique_keys",
-    metadata,
-    Column("tenant", String(200), primary_key=True),
-    Column("scope", String(100), primary_key=True),
-    Column("key", String(400), primary_key=True),
-    Column("kind", String(100), nullable=False),
-    Column("record_id", String(400), nullable=False),
-)
-
-# An indexed value, compared byte by byte on PostgreSQL too (collation "C", as SQLite compares
-# text): a locale's collation ignores punctuation, so "2025-06-01|…" keys would not sort as
-# Python sorts them.
-INDEX_TEXT = String(300).with_variant(String(300, collation="C"), "postgresql")
-
-# Fields of a record that lists and searches filter on, kept beside it in the same
-# transaction (see Store.index_kind): a list of one group's credentials reads the index and one
-# page of documents, instead of every document of the tenant. The key is the order queries
-# read it in (a field's records by value); on SQLite the table is that key alone (no rowid),
-# so a row is kept twice (key and `ix_record_fields_record`), not three times: 100,000
-# credentials' index took a third less memory.
-record_fields = Table(
-    "record_fields",
-    metadata,
-    Column("tenant", String(200), nullable=False),
-    Column("kind", String(100), nullable=False),
-    Column("field", String(100), nullable=False),
-    Column("value", INDEX_TEXT, nullable=False),
-    Column("id", String(400), nullable=False),
-    PrimaryKeyConstraint("tenant", "kind", "field", "value", "id"),
-    sqlite_with_rowid=False,
-)
-# A record's own rows: replaced with it, and checked one at a time while a list walks records.
-Index(
-    "ix_record_fields_record",
-    record_fields.c.tenant,
-    record_fields.c.kind,
-    record_fields.c.id,
-    record_fields.c.field,
-)
-# How many records of a kind have each value of its counted fields (those many records share:
-# a group, a status), kept in step with `record_fields` in the same transaction (field ""
-# counts every record of the kind): a list's total is one row, not a count of a million index
-# rows. Fields whose values few records share (an email, a uuid) are counted in the index.
-record_counts = Table(
-    "record_counts",
-    metadata,
-    Column("tenant", String(200), primary_key=True),
-    Column("kind", String(100), primary_key=True),
-    Column("field", String(100), primary_key=True),
-    Column("value", INDEX_TEXT, primary_key=True),
-    Column("n", Integer, nullable=False),
-)
-EVERY = ""  # the index field (and value) every indexed record has: counts the kind
-# Lists come out in creation order: read in that order from an index, a page needs no sort.
-Index("ix_records_order", records.c.tenant, records.c.kind, records.c.created_at, records.c.id)
-
-# Requests counted against a quota, per key and period (core/ratelimit.py's StoreCounts): one
-# row per period, so that a hit is one statement on PostgreSQL.
-quota_hits = Table(
-    "quota_hits",
-    metadata,
-    Column("key", String(700), primary_key=True),
-    Column("period", BigInteger, primary_key=True),
-    Column("hits", Integer, nullable=False),
-)
-
-# The request journal, when several servers share one store (core/journal.py's StoreJournal).
-journal_entries = Table(
-    "journal_entries",
-    metadata,
-    Column("seq", Integer, primary_key=True, autoincrement=True),
-    Column("doc", Text, nullable=False),
-)
-
-# Secrets a sandbox makes for itself (S3 keys, the token signing key) when none are set: kept
-# in the store, so a restart on the same --data-dir keeps links and tokens working and every
-# server sharing a PostgreSQL store uses the same ones. /_mock/reset does not touch them.
-sandbox_secrets = Table(
-    "sandbox_secrets",
-    metadata,
-    Column("name", String(100), primary_key=True),
-    Column("value", Text, nullable=False),
+    quota_hits,
+    record_counts,
+    record_fields,
+    records,
+    sandbox_secrets,
+    unique_keys,
 )
 
 
@@ -236,131 +140,6 @@ def index_value(value: str) -> str:
 # Per pool and server; two pools (records, bookkeeping) and a listener each: two replicas at the
 # most stay well within PostgreSQL's default of 100 connections.
 MAX_POOLED = 16
-
-FEW = 1000  # matches of an equality read and sorted directly; more are walked in order
-
-
-def _count_equal(tenant: str, kind: str, field: str, value: str) -> Any:
-    """How many records have field = value: one row of `record_counts`."""
-    return select(record_counts.c.n).where(
-        record_counts.c.tenant == tenant,
-        record_counts.c.kind == kind,
-        record_counts.c.field == field,
-        record_counts.c.value == value,
-    )
-
-
-def _count_index(tenant: str, kind: str, field: str, value: str) -> Any:
-    """How many records have field = value, counted in the index (a field few share)."""
-    return (
-        select(func.count())
-        .select_from(record_fields)
-        .where(
-            record_fields.c.tenant == tenant,
-            record_fields.c.kind == kind,
-            record_fields.c.field == field,
-            record_fields.c.value == value,
-        )
-    )
-
-
-def _has(field: str, value: str) -> Any:
-    """The record in hand has field = value (one lookup by the index's primary key)."""
-    row = record_fields.alias()
-    return (
-        select(row.c.id)
-        .where(
-            row.c.tenant == records.c.tenant,
-            row.c.kind == records.c.kind,
-            row.c.id == records.c.id,
-            row.c.field == field,
-            row.c.value == value,
-        )
-        .exists()
-    )
-
-
-def _within(field: str, low: str | None, high: str | None) -> Any:
-    row = record_fields.alias()
-    conditions = [
-        row.c.tenant == records.c.tenant,
-        row.c.kind == records.c.kind,
-        row.c.id == records.c.id,
-        row.c.field == field,
-    ]
-    if low is not None:
-        conditions.append(row.c.value >= low)
-    if high is not None:
-        conditions.append(row.c.value <= high)
-    return select(row.c.id).where(*conditions).exists()
-
-
-def _ordered_page(
-    conn: Connection,
-    tenant: str,
-    kind: str,
-    order: tuple[str, bool],
-    equal: dict[str, str],
-    rarest: str | None,
-    sizes: dict[str, int],
-    checks: list,
-    offset: int,
-    count: int,
-    total: int,
-) -> list[dict]:
-    """A page in the order of an indexed field (see Store.query): few matches read and
-    sorted; many walked along the field's index, from the nearer end."""
-    field, descending = order
-    key = record_fields.alias("sort_key")
-    on_key = and_(
-        key.c.tenant == records.c.tenant,
-        key.c.kind == records.c.kind,
-        key.c.id == records.c.id,
-        key.c.field == field,
-    )
-    if rarest is not None and sizes[rarest] <= FEW:
-        page = _driven(tenant, kind, rarest, equal[rarest], select(records.c.doc), checks)
-        # The sort value looked up per match (a subquery, not a join): joined, SQLite chose to
-        # walk every record's sort key and probe the matches (280 ms for one email of 100,000).
-        value = select(key.c.value).where(on_key).scalar_subquery()
-        page = page.order_by(value.desc() if descending else value).offset(offset).limit(count)
-        return [json.loads(row.doc) for row in conn.execute(page)]
-    if rarest is not None:
-        checks = [_has(rarest, equal[rarest]), *checks]
-    walk = (
-        select(records.c.doc)
-        .select_from(key.join(records, on_key))
-        .where(key.c.tenant == tenant, key.c.kind == kind, key.c.field == field, *checks)
-    )
-    backwards = offset > total - offset - count  # nearer the end: walk from there
-    first = descending != backwards
-    walk = walk.order_by(key.c.value.desc() if first else key.c.value)
-    if backwards:
-        walk = walk.offset(total - offset - count).limit(count)
-        return [json.loads(row.doc) for row in conn.execute(walk)][::-1]
-    walk = walk.offset(offset).limit(count)
-    return [json.loads(row.doc) for row in conn.execute(walk)]
-
-
-def _driven(tenant: str, kind: str, field: str, value: str, columns: Any, checks: list) -> Any:
-    """`columns` of the records that have field = value, read from the index first."""
-    row = record_fields.alias("driver")
-    joined = row.join(
-        records,
-        and_(
-            records.c.tenant == row.c.tenant,
-            records.c.kind == row.c.kind,
-            records.c.id == row.c.id,
-        ),
-    )
-    return columns.select_from(joined).where(
-        row.c.tenant == tenant,
-        row.c.kind == kind,
-        row.c.field == field,
-        row.c.value == value,
-        *checks,
-    )
-
 
 _PRIOR_HITS_SQL = (
     "SELECT COALESCE(SUM(hits), 0) FROM quota_hits WHERE key = ? AND period >= ? AND period < ?"
@@ -772,75 +551,26 @@ class Store:
         offset: int = 0,
         limit: int | None = None,
         order: tuple[str, bool] | None = None,
+        any_of: Mapping[str, Sequence[str]] | None = None,
+        after: str | None = None,
     ) -> tuple[int, list[dict]]:
-        """Records of an indexed kind whose fields equal `equal` and fall within `between`
-        (inclusive bounds, text order), in creation order (as `list`), or by the indexed
-        field `order` names (`(field, descending)`; a field every record of the kind has, and
-        unique, so that the order is total): how many match, and the page `offset`/`limit`
-        of them. Only the page's documents are read.
-
-        The plan follows the numbers: each equality is counted first (one row of
-        `record_counts` for a counted field, the index rows for any other); when the rarest
-        matches few records the page is read from those and sorted, otherwise records are
-        walked in order (from whichever end is nearer the page) and each checked against the
-        index, so a page of a million-credential group reads about a page."""
-        equal = {field: index_value(value) for field, value in (equal or {}).items()}
-        between = dict(between or {})
+        """Records of an indexed kind whose fields equal `equal`, equal one of `any_of` and
+        fall within `between` (inclusive bounds, text order), in creation order (as `list`),
+        or by the indexed field `order` names (`(field, descending)`; a field every record of
+        the kind has, and unique, so that the order is total), starting past the value `after`
+        of it when given (keyset paging): how many match (`after` aside), and the page
+        `offset`/`limit` of them. Only the page's documents are read; core/index_query.py says
+        how."""
+        tests = [Condition(field, (index_value(value),)) for field, value in (equal or {}).items()]
+        tests += [
+            Condition(field, tuple(index_value(value) for value in values))
+            for field, values in (any_of or {}).items()
+        ]
+        tests += [Condition(field, None, *bounds) for field, bounds in (between or {}).items()]
+        walk = None if order is None else Order(order[0], order[1], after)
+        counted = self._counted.get(kind, frozenset())
         with self._connection(read_only=True) as conn:
-            counted = self._counted.get(kind, frozenset())
-            sizes = {
-                field: conn.execute(
-                    _count_equal(tenant, kind, field, value)
-                    if field in counted
-                    else _count_index(tenant, kind, field, value)
-                ).scalar()
-                or 0
-                for field, value in equal.items()
-            }
-            rarest = min(sizes, key=sizes.__getitem__) if sizes else None
-            if rarest is not None and sizes[rarest] == 0:
-                return 0, []
-            checks = [_has(field, value) for field, value in equal.items() if field != rarest]
-            checks += [_within(field, low, high) for field, (low, high) in between.items()]
-            if rarest is not None and not checks:
-                total = sizes[rarest]
-            elif rarest is not None:
-                total = conn.execute(
-                    _driven(tenant, kind, rarest, equal[rarest], select(func.count()), checks)
-                ).scalar_one()
-            elif not checks:
-                total = conn.execute(_count_equal(tenant, kind, EVERY, EVERY)).scalar() or 0
-            else:
-                total = conn.execute(
-                    select(func.count())
-                    .select_from(records)
-                    .where(records.c.tenant == tenant, records.c.kind == kind, *checks)
-                ).scalar_one()
-            if total <= offset or limit == 0:
-                return total, []
-            count = total - offset if limit is None else min(limit, total - offset)
-            if order is not None:
-                return total, _ordered_page(
-                    conn, tenant, kind, order, equal, rarest, sizes, checks, offset, count, total
-                )
-            if rarest is not None and sizes[rarest] <= FEW:
-                page = _driven(tenant, kind, rarest, equal[rarest], select(records.c.doc), checks)
-                # Ordered by expressions, not the columns: SQLite would otherwise walk every
-                # record in creation order (to skip a sort) and probe the index for each one.
-                page = page.order_by(records.c.created_at + 0, records.c.id.concat(""))
-                page = page.offset(offset).limit(count)
-                return total, [json.loads(row.doc) for row in conn.execute(page)]
-            if rarest is not None:
-                checks.insert(0, _has(rarest, equal[rarest]))
-            walk = select(records.c.doc).where(
-                records.c.tenant == tenant, records.c.kind == kind, *checks
-            )
-            if offset > total - offset - count:  # nearer the end: walk from there, back
-                walk = walk.order_by(records.c.created_at.desc(), records.c.id.desc())
-                walk = walk.offset(total - offset - count).limit(count)
-                return total, [json.loads(row.doc) for row in conn.execute(walk)][::-1]
-            walk = walk.order_by(records.c.created_at, records.c.id).offset(offset).limit(count)
-            return total, [json.loads(row.doc) for row in conn.execute(walk)]
+            return index_query.run(conn, tenant, kind, tests, counted, offset, limit, walk)
 
     def secret(self, name: str, make: Callable[[], str]) -> str:
         """The sandbox's secret `name`, made by `make()` the first time any server asks."""

@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from mockserver.core import store as store_module
+from mockserver.core import index_query
 from mockserver.core.store import Store, index_value
 from mockserver.providers.accredible import listing, search
 from mockserver.providers.accredible.accounts import Caller
@@ -68,7 +68,7 @@ V1_SOURCES = [
 def test_v1_pages_are_those_of_the_filters_in_python(many, client, key, few, monkeypatch) -> None:
     """Both plans of Store.query: few matches read and sorted, many walked in creation order
     (from the nearer end); FEW=0 makes every list take the second."""
-    monkeypatch.setattr(store_module, "FEW", few)
+    monkeypatch.setattr(index_query, "FEW", few)
     caller = _caller(many, key)
     visible = many.credentials.all_for(caller)
     if key == "accredible-online-key":  # department 202 sees the bootcamp's only

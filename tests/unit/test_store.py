@@ -142,7 +142,7 @@ def test_indexed_queries_page_filter_and_follow_writes(store: Store, monkeypatch
     """Store.query on every backend: equality and range filters, both plans (few matches
     read and sorted; many walked in order from the nearer end), page boundaries, and the index
     following put, delete and clear."""
-    from mockserver.core import store as store_module
+    from mockserver.core import index_query
 
     store.index_kind("item", lambda doc: {"colour": doc["colour"], "day": doc["day"]})
     with store.transaction() as tx:
@@ -157,7 +157,7 @@ def test_indexed_queries_page_filter_and_follow_writes(store: Store, monkeypatch
         tx.put("other", "item", "x", {"n": -1, "colour": "red", "day": "d0"})
     expected_red = [n for n in range(30) if n % 3 == 0]
     for few in (5000, 0):
-        monkeypatch.setattr(store_module, "FEW", few)
+        monkeypatch.setattr(index_query, "FEW", few)
         for size in (1, 4, 10):
             for page in range(0, 12):
                 total, docs = store.query(

@@ -10,7 +10,7 @@ import itertools
 
 import pytest
 
-from mockserver.core import store as store_module
+from mockserver.core import index_query
 from mockserver.providers.vec.batches import CERTIFICATE_KIND
 from mockserver.providers.vec.schemas import SORT_FIELDS
 from tests.vec.helpers import FULL
@@ -107,7 +107,7 @@ def _queries(batches: list[str]) -> list[dict]:
 @pytest.mark.parametrize("few", [5000, 0], ids=["read-and-sort", "walk-in-order"])
 def test_certificate_pages_are_those_of_the_python_list(certificates, few, monkeypatch) -> None:
     model, batches = certificates
-    monkeypatch.setattr(store_module, "FEW", few)
+    monkeypatch.setattr(index_query, "FEW", few)
     caller = type("Caller", (), {"tenant": TENANT})()
     for query in _queries(batches):
         reference = _reference(model, query)

@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from mockserver.core import store as store_module
+from mockserver.core import index_query
 from tests.vec.helpers import FULL, VAULT, entry, file_id
 
 TENANT = "vec:demo-institute"
@@ -65,7 +65,7 @@ QUERIES = [
 @pytest.mark.parametrize("few", [5000, 0], ids=["read-and-sort", "walk-in-order"])
 def test_vault_pages_are_those_of_the_python_list(vault, few, monkeypatch) -> None:
     service, batches = vault
-    monkeypatch.setattr(store_module, "FEW", few)
+    monkeypatch.setattr(index_query, "FEW", few)
     caller = type("Caller", (), {"tenant": TENANT})()
     for query, size in itertools.product([*QUERIES, {"batch_id": batches[1]}], (1, 4, 15, 100)):
         reference, _ = service.list(caller, query)
