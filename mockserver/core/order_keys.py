@@ -28,3 +28,29 @@ def sort_key(value: object, tie: str, descending: bool) -> str:
     flag = "1" if value is None else "0"
     text = str(value or "")[:PREFIX]
     return f"{flag}{text}{_SEPARATOR}{mirrored(tie) if descending else tie}"
+
+
+def key_then_tie(text: str, tie: str) -> str:
+    """The index value placing a record as the pair `(text, tie)` sorts it, in either
+    direction (ties reverse with a descending walk, as a reversed sort of the pairs does)."""
+    return f"{text[:PREFIX]}{_SEPARATOR}{tie}"
+
+
+_ABOVE_EMPTY = "\x02"  # above the key of every empty text (the separator comes first there)
+_TOP = "\U0010ffff"  # above every character a text or tie-break holds
+
+
+def key_range(op: str, bound: str, leading: bool = False) -> tuple[str | None, str | None] | None:
+    """The inclusive range of `key_then_tie` values whose text compares to `bound` as `op`
+    (lt, gt, lte or gte) says, empty texts left out; None where the keys cannot tell (a bound
+    holding control characters, or longer than the keys keep). `leading` compares only the
+    text's first len(bound) characters (a day against a timestamp)."""
+    if not bound or len(bound) > PREFIX or min(bound) <= _ABOVE_EMPTY:
+        return None
+    through_equal = bound + (_TOP if leading else _SEPARATOR + _TOP)
+    return {
+        "gte": (bound, None),
+        "gt": (through_equal if leading else bound + _ABOVE_EMPTY, None),
+        "lt": (_ABOVE_EMPTY, bound),
+        "lte": (_ABOVE_EMPTY, through_equal),
+    }.get(op)

@@ -529,7 +529,8 @@ class Store:
                     )
                 ).scalar_one()
             ]
-            if stored != marked or stored != counted or uncounted:
+            outdated = _index_differs(conn, kind, fields_of)
+            if stored != marked or stored != counted or uncounted or outdated:
                 conn.execute(delete(record_fields).where(record_fields.c.kind == kind))
                 conn.execute(delete(record_counts).where(record_counts.c.kind == kind))
                 tx = Transaction(conn, self._now, self._cache, self._indexes, self._counted)
@@ -732,6 +733,33 @@ class Store:
         self.engine.dispose()
         if self._bookkeeping is not self.engine:
             self._bookkeeping.dispose()
+
+
+def _index_differs(conn: Connection, kind: str, fields_of: FieldsOf, sample: int = 10) -> bool:
+    """Whether the index rows of the oldest and newest `sample` records of `kind` differ from
+    what `fields_of` makes of them now: a store indexed by an older version (which kept other
+    fields, or kept them another way) is indexed afresh."""
+    read = select(records.c.tenant, records.c.id, records.c.doc).where(records.c.kind == kind)
+    oldest = conn.execute(read.order_by(records.c.created_at, records.c.id).limit(sample)).all()
+    newest = conn.execute(
+        read.order_by(records.c.created_at.desc(), records.c.id.desc()).limit(sample)
+    ).all()
+    for row in {(row.tenant, row.id): row for row in (*oldest, *newest)}.values():
+        wanted = {EVERY: EVERY} | {
+            field: index_value(value)
+            for field, value in fields_of(json.loads(row.doc)).items()
+            if value is not None
+        }
+        kept = conn.execute(
+            select(record_fields.c.field, record_fields.c.value).where(
+                record_fields.c.tenant == row.tenant,
+                record_fields.c.kind == kind,
+                record_fields.c.id == row.id,
+            )
+        ).all()
+        if dict(kept) != wanted:
+            return True
+    return False
 
 
 def sqlite_file_url(data_dir: str | Path) -> str:

@@ -34,7 +34,12 @@ def many(client, runtime):
         group = (INTRO, WORKSHOP, BOOTCAMP)[i % 3]
         email = f"learner{i % 5}@example.com" if group == WORKSHOP else f"p{i}@Example.com"
         issued = f"2026-0{1 + i % 4}-1{i % 9}"
-        answer = create(client, credential(email=email, group=group, issued_on=issued))
+        extra = {"expired_on": f"20{27 + i % 3}-01-0{1 + i % 2}"} if i % 3 == 1 else {}
+        body = credential(email=email, group=group, issued_on=issued, **extra)
+        body["recipient"]["name"] = ("Ada Lovelace", "ada lovelace", "Émile Zola", "bo")[i % 4]
+        if i % 5 == 0:
+            body["meta_data"] = {"x": "1"}
+        answer = create(client, body)
         assert answer.status_code == 200, answer.get_json()
         made.append(answer.get_json()["credential"])
         if i % 6 == 0:
@@ -96,25 +101,109 @@ def test_the_list_over_http_pages_a_group_in_creation_order(many, client) -> Non
     assert len(seen) == len(set(seen)) == 6  # every one once, across the page boundaries
 
 
-V2_BODIES = [
-    {"query": {"recipient_email": "LEARNER1@example.com"}},
-    {"query": {"recipient_email[eq]": "p0@example.com"}, "sort": {"id": "desc"}},
-    {"query": {"group.id": WORKSHOP, "recipient_email": "learner1@example.com"}},
-    {"query": {"group.id": str(BOOTCAMP)}, "page": {"size": 2}},
-    {"query": {"recipient_email[in]": ["learner1@example.com", "p3@example.com"]}},
-    {"query": {"issued_on[gte]": "2026-03-01"}, "sort": {"issued_on": "asc"}},
-    {"query": {"recipient_name": "ada lovelace"}, "page": {"from": 3, "size": 4}},
-    {"query": {"id": "no"}},
-]
+def _v2_queries(model) -> list[dict]:
+    """Conditions of every kind the index answers, alone and together, and some it leaves to
+    Python (objects, none, booleans), on values taken from the credentials themselves."""
+    docs = model.credentials.all_for(_caller(model, "accredible-demo-key"))
+    day, stamp = docs[7]["updated_at"][:10], docs[9]["created_at"]
+    ids = [docs[3]["id"], docs[11]["id"]]
+    return [
+        {},
+        {"recipient_email": "LEARNER1@example.com"},
+        {"recipient_email[eq]": "p0@example.com"},
+        {"group.id": WORKSHOP, "recipient_email": "learner1@example.com"},
+        {"group.id": str(BOOTCAMP)},
+        {"group.id[in]": [INTRO, str(BOOTCAMP)]},
+        {"recipient_email[in]": ["learner1@example.com", "P3@example.com"]},
+        {"recipient_email[in]": []},
+        {"recipient_email": "learner1@example.com", "recipient_email[eq]": "learner2@example.com"},
+        {"recipient_name": "ada lovelace"},
+        {"issued_on[gte]": "2026-03-01"},
+        {"issued_on[gt]": "2026-03-11", "issued_on[lte]": "2026-04-15"},
+        {"issued_on[lt]": "2026-02-12", "group.id": WORKSHOP},
+        {"issued_on[gte]": 2026},
+        {"expired_on[lt]": "2028-01-02"},
+        {"expired_on[gte]": "2028-01-01", "expired_on[lte]": "2029-01-01"},
+        {"updated_at[lte]": day},
+        {"updated_at[gt]": day},
+        {"updated_at[lt]": day, "created_at[gte]": "2000-01-01"},
+        {"created_at[gte]": stamp},
+        {"created_at[gt]": stamp},
+        {"id": ids[0]},
+        {"id[in]": [ids[1], str(ids[0]), f"0{ids[0]}", "x", 1.5]},
+        {"id": "no"},
+        {"meta_data": {"x": "1"}},
+        {"meta_data": {"x": "1"}, "group.id": WORKSHOP},
+        {"meta_data": {"x": "1"}, "issued_on[lt]": "2026-03-01"},
+        {"recipient_email": None},
+        {"approve": True},
+        {"recipient_name[gt]": "b"},
+        {"issued_on[in]": ["2026-01-10"]},
+    ]
 
 
-@pytest.mark.parametrize("body", V2_BODIES)
-def test_v2_search_narrowed_by_the_index_answers_the_same(many, body) -> None:
-    caller = _caller(many, "accredible-demo-key")
-    reference = search.v2_search(many.credentials.all_for(caller), body)
-    narrowed = search.v2_search(listing.v2_candidates(many.credentials, caller, body), body)
-    assert [d["id"] for d in narrowed[0]] == [d["id"] for d in reference[0]]
-    assert narrowed[1] == reference[1]
+SORTS = [None] + [{f: o} for f in sorted(search.SORTABLE) for o in ("asc", "desc")]
+
+
+def _same(found, expected) -> None:
+    assert [d["id"] for d in found[0]] == [d["id"] for d in expected[0]]
+    assert found[1] == expected[1]
+
+
+@pytest.mark.parametrize("few", [5000, 0], ids=["read-and-sort", "walk-in-order"])
+@pytest.mark.parametrize("key", ["accredible-demo-key", "accredible-online-key"])
+def test_v2_search_from_the_index_answers_as_the_search_in_python(
+    many, key, few, monkeypatch
+) -> None:
+    """Every page, by offset and by cursor, of every query in every sort, against the search
+    over all the caller's credentials in Python: the same credentials, order, counts and
+    cursors (the cursor of one is followed by the other)."""
+    monkeypatch.setattr(index_query, "FEW", few)
+    caller = _caller(many, key)
+    visible = many.credentials.all_for(caller)
+    for query, sort in itertools.product(_v2_queries(many), SORTS):
+        body: dict = {"query": query, **({"sort": sort} if sort else {})}
+        for start in (0, 2, 16, 17):
+            paged = {**body, "page": {"from": start, "size": 3}}
+            _same(
+                listing.v2_page(many.credentials, caller, paged), search.v2_search(visible, paged)
+            )
+        cursor, pages = None, 0
+        while pages < 20:
+            paged = {**body, "page": {"size": 4, **({"cursor": cursor} if cursor else {})}}
+            found = listing.v2_page(many.credentials, caller, paged)
+            _same(found, search.v2_search(visible, paged))
+            cursor, pages = found[1]["cursor"], pages + 1
+            if cursor is None:
+                break
+        assert cursor is None, (query, sort)
+
+
+def test_v2_search_over_http_follows_its_cursor_through_ties(many, client) -> None:
+    """Credentials made at one frozen moment share updated_at: the cursor still walks every
+    one exactly once, newest first, across page boundaries."""
+    seen, cursor = [], None
+    for _ in range(10):
+        page = {"size": 5, **({"cursor": cursor} if cursor else {})}
+        answer = client.post(
+            f"{BASE}/v2/credentials/search",
+            json={
+                "query": {"updated_at[gte]": "2000-01-01"},
+                "sort": {"updated_at": "desc"},
+                "page": page,
+            },
+            headers=AUTH,
+        )
+        assert answer.status_code == 200, answer.get_json()
+        meta = answer.get_json()["meta"]
+        assert meta["count"] == 17 and meta["from"] == 0
+        seen += [c["id"] for c in answer.get_json()["credentials"]]
+        cursor = meta["cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == 17
+    stamps = [many.credentials.store.get(TENANT, "credential", str(i))["updated_at"] for i in seen]
+    assert stamps == sorted(stamps, reverse=True)
 
 
 def test_the_index_follows_updates_moves_deletes_and_reset(client, runtime) -> None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockserver.core.order_keys import key_range, key_then_tie
+from mockserver.core.text import ascii_digits
 from mockserver.providers.accredible import search
 from mockserver.providers.accredible.accounts import Caller
 from mockserver.providers.accredible.credentials import CredentialService
@@ -58,7 +60,6 @@ def credential_fields(doc: dict[str, Any]) -> dict[str, str | None]:
         "recipient_name": str(recipient.get("name") or ""),
         "recipient_id": str(recipient.get("id")),
         "license_id": str(doc.get("license_id")),
-        "issued_on": str(doc.get("issued_on") or ""),
         "department_id": str(doc.get("department_id")),
     }
     fields = {name: value for name, value in fields.items() if value != NONE}
@@ -66,7 +67,32 @@ def credential_fields(doc: dict[str, Any]) -> dict[str, str | None]:
         if index_field.startswith("v2:"):
             value = search.V2_FIELDS[name](doc)
             fields[index_field] = None if value is None else str(value).lower()
+    for name in search.SORTABLE:
+        fields[SORTED_BY[name]] = sorted_by(name, doc)
     return fields
+
+
+# Every field a v2 search sorts by, kept as the order search.sort_key gives (its text, then
+# the id): a search sorts and pages in SQL, and a date range is a range of these keys.
+SORTED_BY = {name: f"by:{name}" for name in search.SORTABLE}
+DATES = ("issued_on", "expired_on", "updated_at", "created_at")
+_ID_WIDTH = 20
+
+
+def _key(text: str, credential_id: int) -> str:
+    return key_then_tie(text, str(credential_id).zfill(_ID_WIDTH))
+
+
+def sorted_by(name: str, doc: dict[str, Any]) -> str:
+    """A credential's index value for sorting by `name` (ids sort by themselves alone)."""
+    text, credential_id = search.sort_key(name, doc)
+    return text if name == "id" else _key(text, credential_id)
+
+
+def _days(start: str | None, end: str | None) -> tuple[str | None, str | None]:
+    """v1's issue-date filter as a range of sort keys: from `start`, through `end` (v1 takes
+    a credential without an issue date as issued on "", which only an end date lets in)."""
+    return start, None if end is None else key_range("lte", end)[1]  # type: ignore[index]
 
 
 def _scope(caller: Caller) -> dict[str, str]:
@@ -101,29 +127,97 @@ def v1_page(
         caller.tenant,
         KIND,
         {**wanted, **_scope(caller)},
-        {"issued_on": (start, end)} if start or end else None,
+        {SORTED_BY["issued_on"]: _days(start, end)} if start or end else None,
         offset=(page - 1) * size,
         limit=size,
     )
     return docs, page_meta(page, size, total)
 
 
-def v2_candidates(
-    credentials: CredentialService, caller: Caller, body: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """The credentials a v2 search may match: narrowed by its `eq` conditions on indexed
-    fields, else all the caller sees. search.v2_search filters, sorts and pages them."""
-    query = body.get("query") if isinstance(body, dict) else None
-    equal: dict[str, str] = {}
-    if isinstance(query, dict):
-        for key, wanted in query.items():
-            match = search._KEY.match(str(key))
-            if not match or (match.group(2) or "eq") != "eq" or match.group(1) not in V2_EXACT:
+class _Unindexed(Exception):
+    """A v2 condition the index cannot answer exactly (search._matches runs it)."""
+
+
+def _scalar_texts(field: str, values: list[Any]) -> list[str]:
+    """`values` as the index keeps `field`, for equality as search._equal compares (case
+    aside); values it compares another way (none, "", booleans, objects) are not indexed."""
+    texts = []
+    for value in values:
+        if value is None or value == "" or isinstance(value, bool | dict | list):
+            raise _Unindexed(field)
+        text = str(value).lower()
+        if field == "id":  # ids are whole numbers, kept zero-filled
+            if not ascii_digits(text) or text != str(int(text)) or len(text) > _ID_WIDTH:
+                continue  # no id is written that way
+            text = text.zfill(_ID_WIDTH)
+        texts.append(text)
+    return texts
+
+
+def _translate(search_: search.V2Search) -> tuple[dict[str, set[str]], dict[str, list], bool]:
+    """The index's share of a search: allowed values per index field, key ranges per sort
+    field, and whether conditions remain that only Python can check."""
+    allowed: dict[str, set[str]] = {}
+    ranges: dict[str, list[tuple[str | None, str | None]]] = {}
+    leftover = False
+    for field, op, wanted in search_.conditions:
+        try:
+            if op in ("eq", "in") and (field in V2_EXACT or field == "id"):
+                index_field = SORTED_BY["id"] if field == "id" else V2_EXACT[field]
+                texts = set(_scalar_texts(field, wanted if op == "in" else [wanted]))
+                allowed[index_field] = allowed.get(index_field, texts) & texts
                 continue
-            if wanted is None or wanted == "" or isinstance(wanted, bool | dict | list):
-                continue  # compared another way (search._equal): not narrowed here
-            equal[V2_EXACT[match.group(1)]] = str(wanted).lower()
-    if not equal:
-        return credentials.all_for(caller)
-    _, docs = credentials.store.query(caller.tenant, KIND, {**equal, **_scope(caller)})
-    return docs
+            if field in DATES and op not in ("eq", "in"):
+                bound = str(wanted)
+                leading = field in ("updated_at", "created_at") and len(bound) == 10
+                found = key_range(op, bound, leading)
+                if found is None:
+                    raise _Unindexed(field)
+                ranges.setdefault(SORTED_BY[field], []).append(found)
+                continue
+        except _Unindexed:
+            pass
+        leftover = True
+    return allowed, ranges, leftover
+
+
+def _narrowest(bounds: list[tuple[str | None, str | None]]) -> tuple[str | None, str | None]:
+    lows = [low for low, _ in bounds if low is not None]
+    highs = [high for _, high in bounds if high is not None]
+    return (max(lows) if lows else None, min(highs) if highs else None)
+
+
+def v2_page(
+    credentials: CredentialService, caller: Caller, body: dict[str, Any]
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """One page of POST /v2/credentials/search and its meta. Conditions the index holds
+    (equality and `in` on the indexed fields and ids, ranges of the dates) are counted, sorted
+    and paged in SQL, the cursor walked from its mark; any other condition is checked in Python
+    on the credentials the indexed ones leave (search.v2_search), with the same answers."""
+    wanted = search.parse_v2(body)
+    allowed, ranges, leftover = _translate(wanted)
+    any_of = {field: sorted(values) for field, values in allowed.items()}
+    any_of |= {field: [value] for field, value in _scope(caller).items()}
+    between = {field: _narrowest(bounds) for field, bounds in ranges.items()}
+    store = credentials.store
+    if leftover:
+        if not allowed and not ranges:
+            return search.v2_search(credentials.all_for(caller), body)
+        _, docs = store.query(caller.tenant, KIND, any_of=any_of, between=between)
+        return search.v2_search(docs, body)
+    after = None
+    if wanted.after is not None:
+        text, credential_id = search.cursor_mark(wanted.after)
+        after = text if wanted.sort_field == "id" else _key(text, credential_id)
+    total, docs = store.query(
+        caller.tenant,
+        KIND,
+        any_of=any_of,
+        between=between,
+        offset=0 if after is not None else wanted.start,
+        limit=wanted.size + 1,
+        order=(SORTED_BY[wanted.sort_field], wanted.descending),
+        after=after,
+    )
+    window = docs[: wanted.size]
+    return window, search.v2_meta(wanted, window, len(docs) > wanted.size, total)

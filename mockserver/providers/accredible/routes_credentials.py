@@ -7,7 +7,7 @@ from flask import Blueprint, Response, redirect, request
 
 from mockserver.core import scenarios
 from mockserver.core.http import public_base
-from mockserver.providers.accredible import bulk, documents, errors, listing, presenters, search
+from mockserver.providers.accredible import bulk, documents, errors, listing, presenters
 from mockserver.providers.accredible.schemas import CredentialSearchSchema, search_filters
 from mockserver.providers.accredible.web import (
     body,
@@ -92,9 +92,7 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
     def search_v2() -> Response:
         who = caller()
         given = body()
-        found, meta = search.v2_search(
-            listing.v2_candidates(model().credentials, who, given), given
-        )
+        found, meta = listing.v2_page(model().credentials, who, given)
         return ok(
             {
                 "credentials": [

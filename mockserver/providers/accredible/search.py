@@ -13,6 +13,7 @@ import binascii
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from mockserver.core.text import ascii_digits
@@ -188,33 +189,70 @@ def _encode_cursor(values: list[Any]) -> str:
     return base64.b64encode(json.dumps(values).encode()).decode()
 
 
-def v2_search(docs: list[dict[str, Any]], body: dict[str, Any]) -> tuple[list[dict], dict]:
+@dataclass(frozen=True)
+class V2Search:
+    """A v2 search body, checked: its conditions, sort and page."""
+
+    conditions: list[tuple[str, str, Any]]
+    sort_field: str
+    descending: bool
+    start: int
+    size: int
+    after: list[Any] | None  # the decoded page.cursor: [sort value, id]
+
+
+def parse_v2(body: dict[str, Any]) -> V2Search:
+    """The search `body` asks for, or the provider's error for the first thing wrong in it."""
     if "query" not in body:
         raise SearchQueryInvalid("query is required")
     conditions = _conditions(body["query"])
     field, descending = _sort(body.get("sort"))
     start, size, after = _page(body.get("page"))
+    return V2Search(conditions, field, descending, start, size, after)
+
+
+def sort_key(field: str, doc: dict[str, Any]) -> tuple[str, int]:
+    """Where a credential sorts by `field`: its value as text ("" for none; ids zero-filled,
+    so that they sort as numbers), then its id."""
+    value = V2_FIELDS[field](doc)
+    return (
+        "" if value is None else str(value).zfill(20) if field == "id" else str(value),
+        doc["id"],
+    )
+
+
+def cursor_mark(after: list[Any]) -> tuple[str, int]:
+    """The sort key a decoded cursor stands for (an id that is not a number counts as 0)."""
+    return str(after[0]), int(after[1]) if ascii_digits(str(after[1])) else 0
+
+
+def v2_meta(search: V2Search, window: list[dict], more: bool, count: int) -> dict[str, Any]:
+    """A result page's meta: the count of all matches, and a cursor when more follow."""
+    cursor = None
+    if window and more:
+        cursor = _encode_cursor(list(sort_key(search.sort_field, window[-1])))
+    start = 0 if search.after is not None else search.start
+    return {"count": count, "from": start, "size": search.size, "cursor": cursor}
+
+
+def v2_search(docs: list[dict[str, Any]], body: dict[str, Any]) -> tuple[list[dict], dict]:
+    """A v2 search over `docs` in Python (the store's index answers most searches without
+    this: listing.v2_page)."""
+    search = parse_v2(body)
     matched = [
         doc
         for doc in docs
-        if all(_matches(V2_FIELDS[f](doc), op, wanted, f) for f, op, wanted in conditions)
+        if all(_matches(V2_FIELDS[f](doc), op, wanted, f) for f, op, wanted in search.conditions)
     ]
 
     def key(doc: dict[str, Any]) -> tuple[str, int]:
-        value = V2_FIELDS[field](doc)
-        return (
-            "" if value is None else str(value).zfill(20) if field == "id" else str(value),
-            doc["id"],
-        )
+        return sort_key(search.sort_field, doc)
 
-    matched.sort(key=key, reverse=descending)
-    if after is not None:
-        mark = (str(after[0]), int(after[1]) if ascii_digits(str(after[1])) else 0)
-        rest = [d for d in matched if (key(d) < mark if descending else key(d) > mark)]
-        start = 0
+    matched.sort(key=key, reverse=search.descending)
+    if search.after is not None:
+        mark = cursor_mark(search.after)
+        rest = [d for d in matched if (key(d) < mark if search.descending else key(d) > mark)]
     else:
-        rest = matched[start:]
-    window = rest[:size]
-    more = len(rest) > size
-    cursor = _encode_cursor(list(key(window[-1]))) if window and more else None
-    return window, {"count": len(matched), "from": start, "size": size, "cursor": cursor}
+        rest = matched[search.start :]
+    window = rest[: search.size]
+    return window, v2_meta(search, window, len(rest) > search.size, len(matched))
