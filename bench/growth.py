@@ -1,7 +1,7 @@
 """How list and search times grow with one tenant's size (issue 18; not pass/fail).
 
     python bench/growth.py [--sizes 1000 10000 100000] [--repeat 5] [--data-dir]
-                           [--provider accredible|vec|vec-certificates]
+                           [--provider accredible|accredible-v2|vec|vec-certificates]
 
 For each size: a fresh sandbox in this process (create_app, SQLite in memory, the Flask test
 client: the server's own time, no HTTP), one Accredible tenant filled with that many
@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import base64
 import copy
+import datetime
 import gc
+import json
 import shutil
 import statistics
 import sys
@@ -63,8 +66,43 @@ def fill(runtime: Runtime, client, size: int) -> int:
                 doc["id"] = number
                 doc["uuid"] = f"00000000-0000-4000-8000-{number:012d}"
                 doc["recipient"]["email"] = f"learner{number}@example.com"
+                doc["issued_on"] = issued_on(number)
                 tx.put(TENANT, "credential", str(number), doc)
     return made["id"]
+
+
+def issued_on(number: int) -> str:
+    """Issue dates spread over 2,000 days, so that a v2 sort by them is not all ties."""
+    return (EPOCH + datetime.timedelta(days=number % 2000)).isoformat()
+
+
+EPOCH = datetime.date(2020, 1, 1)
+
+
+def v2_requests(size: int, first_id: int) -> list[tuple[str, str, dict | None]]:
+    """Timed v2 searches: sorted by id and by issue date, the deepest offset page, a one-day
+    range, two groups by update time, and a cursor from the middle of the tenant."""
+    path = "/accredible/v2/credentials/search"
+    target = first_id + size // 2
+    day = issued_on(target)
+    mark = [f"{day}", target]
+    cursor = base64.b64encode(json.dumps(mark).encode()).decode()
+    deepest = max(0, min(size, 10_000) - 50)
+    return [
+        ("POST", path, {"query": {}, "page": {"size": 50}}),
+        ("POST", path, {"query": {}, "sort": {"issued_on": "desc"}, "page": {"from": deepest}}),
+        (
+            "POST",
+            path,
+            {"query": {"issued_on[gte]": day, "issued_on[lte]": day}, "sort": {"issued_on": "asc"}},
+        ),
+        (
+            "POST",
+            path,
+            {"query": {"group.id[in]": [GROUP, 9001]}, "sort": {"updated_at": "desc"}},
+        ),
+        ("POST", path, {"query": {}, "sort": {"issued_on": "asc"}, "page": {"cursor": cursor}}),
+    ]
 
 
 def requests_for(size: int, first_id: int) -> list[tuple[str, str, dict | None]]:
@@ -233,6 +271,13 @@ CURVES = {
         "| v2 one hit ms",
         fill,
         requests_for,
+        AUTH,
+    ),
+    "accredible-v2": (
+        "credentials | fill s | by id ms | by issue date, from 9,950 ms | one day ms "
+        "| two groups by update ms | cursor mid-tenant ms",
+        fill,
+        v2_requests,
         AUTH,
     ),
     "vec": (

@@ -21,12 +21,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import and_, asc, desc, func, select, true
 from sqlalchemy.engine import Connection
 
 from mockserver.core.tables import EVERY, record_counts, record_fields, records
 
 FEW = 1000  # matches read and sorted directly; more are walked in order
+# ...unless the walk looks cheaper: it checks about (records ÷ matches) records per match it
+# keeps, and keeps the page (and the offset before it). Two groups that hold every credential
+# of a tenant: 50 checked instead of 1,000 sorted. Tests set it to infinity to read and sort.
+WALK_AT = 1.0
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,17 @@ class Order:
     after: str | None = None
 
 
+def _every(conn: Connection, tenant: str, kind: str) -> int:
+    """How many records of the kind the tenant has (one row of `record_counts`)."""
+    query = select(record_counts.c.n).where(
+        record_counts.c.tenant == tenant,
+        record_counts.c.kind == kind,
+        record_counts.c.field == EVERY,
+        record_counts.c.value == EVERY,
+    )
+    return int(conn.execute(query).scalar() or 0)
+
+
 def _size(conn: Connection, tenant: str, kind: str, test: Condition, counted: frozenset) -> int:
     """How many records pass `test`: from `record_counts` for equality on a counted field
     (values many records share), else counted in the index."""
@@ -86,15 +101,16 @@ def _size(conn: Connection, tenant: str, kind: str, test: Condition, counted: fr
     return int(conn.execute(query).scalar() or 0)
 
 
-def _holds(test: Condition) -> Any:
-    """The record in hand passes `test` (a lookup by the index's record key)."""
+def _holds(test: Condition, owner: Any = records) -> Any:
+    """The record in hand (the row of `owner`: records, or an index row) passes `test` (a
+    lookup by the index's record key)."""
     row = record_fields.alias()
     return (
         select(row.c.id)
         .where(
-            row.c.tenant == records.c.tenant,
-            row.c.kind == records.c.kind,
-            row.c.id == records.c.id,
+            row.c.tenant == owner.c.tenant,
+            row.c.kind == owner.c.kind,
+            row.c.id == owner.c.id,
             row.c.field == test.field,
             test.on(row.c.value),
         )
@@ -103,24 +119,33 @@ def _holds(test: Condition) -> Any:
 
 
 def _driven(tenant: str, kind: str, driver: Condition, columns: Any, checks: list) -> Any:
-    """`columns` of the records that pass `driver`, read from the index first (a record has
-    one row per field, so none comes twice)."""
+    """`columns` of the records that pass `driver`, found in the index first. As a join,
+    SQLite bounded a range driver's index search by its lower bound only (23 ms for 49
+    credentials of 100,000); `id IN (…)` searches between both."""
     row = record_fields.alias("driver")
-    joined = row.join(
-        records,
-        and_(
-            records.c.tenant == row.c.tenant,
-            records.c.kind == row.c.kind,
-            records.c.id == row.c.id,
-        ),
-    )
-    return columns.select_from(joined).where(
+    ids = select(row.c.id).where(
         row.c.tenant == tenant,
         row.c.kind == kind,
         row.c.field == driver.field,
         driver.on(row.c.value),
-        *checks,
     )
+    return columns.select_from(records).where(
+        records.c.tenant == tenant, records.c.kind == kind, records.c.id.in_(ids), *checks
+    )
+
+
+def _page_of(conn: Connection, tenant: str, kind: str, walk: Any, order: list) -> list[dict]:
+    """The documents of the records `walk` selects (their ids and the `order` columns, a page
+    found in indexes alone), in that order: only the page's documents are read, not those of
+    every record the walk skipped to reach its offset."""
+    page = walk.subquery("page")
+    joined = select(records.c.doc).select_from(
+        page.join(
+            records,
+            and_(records.c.tenant == tenant, records.c.kind == kind, records.c.id == page.c.id),
+        )
+    )
+    return _docs(conn, joined.order_by(*[by(page.c[name]) for name, by in order]))
 
 
 def _docs(conn: Connection, query: Any) -> list[dict]:
@@ -148,17 +173,7 @@ def run(
         return 0, []
     checks = [_holds(test) for test in tests if test != driver]
     if driver is None:
-        total = int(
-            conn.execute(
-                select(record_counts.c.n).where(
-                    record_counts.c.tenant == tenant,
-                    record_counts.c.kind == kind,
-                    record_counts.c.field == EVERY,
-                    record_counts.c.value == EVERY,
-                )
-            ).scalar()
-            or 0
-        )
+        total = _every(conn, tenant, kind)
     elif not checks:
         total = sizes[driver]
     else:
@@ -168,25 +183,34 @@ def run(
     if total <= offset or limit == 0:
         return total, []
     count = total - offset if limit is None else min(limit, total - offset)
-    few = driver is not None and sizes[driver] <= FEW
+    reach = count + (0 if order is not None and order.after is not None else offset)
+    few = (
+        driver is not None
+        and sizes[driver] <= FEW
+        and sizes[driver]
+        <= WALK_AT * min(reach, total - offset) * _every(conn, tenant, kind) / total
+    )
     if order is not None:
         if few:
             return total, _sorted_few(conn, tenant, kind, order, driver, checks, offset, count)
         return total, _walk_in_order(conn, tenant, kind, order, tests, offset, count, total)
+    forward = [("created_at", asc), ("id", asc)]
     if few:
-        page = _driven(tenant, kind, driver, select(records.c.doc), checks)
+        page = _driven(tenant, kind, driver, select(records.c.id, records.c.created_at), checks)
         # Ordered by expressions, not the columns: SQLite would otherwise walk every record in
         # creation order (to skip a sort) and probe the index for each one.
         page = page.order_by(records.c.created_at + 0, records.c.id.concat(""))
-        return total, _docs(conn, page.offset(offset).limit(count))
-    walk = select(records.c.doc).where(
+        return total, _page_of(conn, tenant, kind, page.offset(offset).limit(count), forward)
+    walk = select(records.c.id, records.c.created_at).where(
         records.c.tenant == tenant, records.c.kind == kind, *[_holds(test) for test in tests]
     )
     if offset > total - offset - count:  # nearer the end: walk from there, back
         walk = walk.order_by(records.c.created_at.desc(), records.c.id.desc())
-        return total, _docs(conn, walk.offset(total - offset - count).limit(count))[::-1]
+        return total, _page_of(
+            conn, tenant, kind, walk.offset(total - offset - count).limit(count), forward
+        )
     walk = walk.order_by(records.c.created_at, records.c.id)
-    return total, _docs(conn, walk.offset(offset).limit(count))
+    return total, _page_of(conn, tenant, kind, walk.offset(offset).limit(count), forward)
 
 
 def _sort_value(order: Order) -> tuple[Any, Any]:
@@ -222,9 +246,12 @@ def _sorted_few(
     280 ms for one email of 100,000)."""
     key, on_key = _sort_value(order)
     value = select(key.c.value).where(on_key).scalar_subquery()
-    page = _driven(tenant, kind, driver, select(records.c.doc), [*checks, *_past(value, order)])
-    page = page.order_by(value.desc() if order.descending else value)
-    return _docs(conn, page.offset(offset).limit(count))
+    labelled = value.label("value")  # ordered by its label: looked up once per match, not twice
+    columns = select(records.c.id, labelled)
+    page = _driven(tenant, kind, driver, columns, [*checks, *_past(value, order)])
+    page = page.order_by(labelled.desc() if order.descending else labelled)
+    wanted = [("value", desc if order.descending else asc)]
+    return _page_of(conn, tenant, kind, page.offset(offset).limit(count), wanted)
 
 
 def _walk_in_order(
@@ -239,24 +266,23 @@ def _walk_in_order(
 ) -> list[dict]:
     """Many matches: walk the order field's index, checking each record; a test on the order
     field itself bounds the walk."""
-    key, on_key = _sort_value(order)
+    key = record_fields.alias("sort_key")
     bounds = [test.on(key.c.value) for test in tests if test.field == order.field]
-    checks = [_holds(test) for test in tests if test.field != order.field]
-    walk = (
-        select(records.c.doc)
-        .select_from(key.join(records, on_key))
-        .where(
-            key.c.tenant == tenant,
-            key.c.kind == kind,
-            key.c.field == order.field,
-            *bounds,
-            *_past(key.c.value, order),
-            *checks,
-        )
+    checks = [_holds(test, key) for test in tests if test.field != order.field]
+    walk = select(key.c.id, key.c.value).where(
+        key.c.tenant == tenant,
+        key.c.kind == kind,
+        key.c.field == order.field,
+        *bounds,
+        *_past(key.c.value, order),
+        *checks,
     )
     backwards = order.after is None and offset > total - offset - count  # nearer the end
     first = order.descending != backwards
     walk = walk.order_by(key.c.value.desc() if first else key.c.value)
+    wanted = [("value", desc if order.descending else asc)]
     if backwards:
-        return _docs(conn, walk.offset(total - offset - count).limit(count))[::-1]
-    return _docs(conn, walk.offset(offset).limit(count))
+        return _page_of(
+            conn, tenant, kind, walk.offset(total - offset - count).limit(count), wanted
+        )
+    return _page_of(conn, tenant, kind, walk.offset(offset).limit(count), wanted)

@@ -74,6 +74,7 @@ def test_v1_pages_are_those_of_the_filters_in_python(many, client, key, few, mon
     """Both plans of Store.query: few matches read and sorted, many walked in creation order
     (from the nearer end); FEW=0 makes every list take the second."""
     monkeypatch.setattr(index_query, "FEW", few)
+    monkeypatch.setattr(index_query, "WALK_AT", float("inf") if few else 1.0)
     caller = _caller(many, key)
     visible = many.credentials.all_for(caller)
     if key == "accredible-online-key":  # department 202 sees the bootcamp's only
@@ -159,6 +160,7 @@ def test_v2_search_from_the_index_answers_as_the_search_in_python(
     over all the caller's credentials in Python: the same credentials, order, counts and
     cursors (the cursor of one is followed by the other)."""
     monkeypatch.setattr(index_query, "FEW", few)
+    monkeypatch.setattr(index_query, "WALK_AT", float("inf") if few else 1.0)
     caller = _caller(many, key)
     visible = many.credentials.all_for(caller)
     for query, sort in itertools.product(_v2_queries(many), SORTS):

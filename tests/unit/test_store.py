@@ -158,6 +158,7 @@ def test_indexed_queries_page_filter_and_follow_writes(store: Store, monkeypatch
     expected_red = [n for n in range(30) if n % 3 == 0]
     for few in (5000, 0):
         monkeypatch.setattr(index_query, "FEW", few)
+        monkeypatch.setattr(index_query, "WALK_AT", float("inf") if few else 1.0)
         for size in (1, 4, 10):
             for page in range(0, 12):
                 total, docs = store.query(
@@ -270,3 +271,72 @@ def test_counts_follow_every_write_and_are_rebuilt_for_an_older_store(store: Sto
     assert _counts_match_the_index(store) == kept
     store.clear()
     assert store.query("t", "thing") == (0, []) and _counts_match_the_index(store) == {}
+
+
+def test_ordered_keyset_and_range_queries_agree_with_python(store: Store, monkeypatch) -> None:
+    """Keys made by order_keys.key_then_tie sort, range-filter (order_keys.key_range) and
+    page past a keyset mark exactly as Python compares the texts, on every backend (PostgreSQL
+    compares them byte by byte, and takes the range's top character), in both plans."""
+    from mockserver.core import index_query
+    from mockserver.core.order_keys import key_range, key_then_tie
+
+    texts = ["", "a", "ab", "ab!", "B", "é", "Zoë", "2026-01-05", "2026-01-05T10:00:00Z", "a"]
+
+    def fields(doc: dict) -> dict:
+        return {"by": key_then_tie(doc["text"], f"{doc['n']:04d}"), "kind": doc["kind"]}
+
+    store.index_kind("item", fields)
+    with store.transaction() as tx:
+        for n in range(40):
+            text = texts[n % len(texts)]
+            tx.put("t", "item", str(n), {"n": n, "text": text, "kind": ("x", "y", "z")[n % 3]})
+    docs = [
+        {"n": n, "text": texts[n % len(texts)], "kind": ("x", "y", "z")[n % 3]} for n in range(40)
+    ]
+    compare = {
+        "lt": lambda a, b: a < b,
+        "gt": lambda a, b: a > b,
+        "lte": lambda a, b: a <= b,
+        "gte": lambda a, b: a >= b,
+    }
+    for few in (5000, 0):
+        monkeypatch.setattr(index_query, "FEW", few)
+        monkeypatch.setattr(index_query, "WALK_AT", float("inf") if few else 1.0)
+        for descending in (False, True):
+            ordered = sorted(docs, key=lambda d: (d["text"], d["n"]), reverse=descending)
+            total, found = store.query("t", "item", order=("by", descending))
+            assert total == 40 and [d["n"] for d in found] == [d["n"] for d in ordered]
+            for mark in ordered[::7]:
+                after = key_then_tie(mark["text"], f"{mark['n']:04d}")
+                total, found = store.query(
+                    "t",
+                    "item",
+                    any_of={"kind": ["x", "z"]},
+                    order=("by", descending),
+                    after=after,
+                    limit=5,
+                )
+                rest = ordered[ordered.index(mark) + 1 :]
+                rest = [d for d in rest if d["kind"] in ("x", "z")]
+                assert [d["n"] for d in found] == [d["n"] for d in rest[:5]]
+                assert total == len([d for d in docs if d["kind"] in ("x", "z")])
+            for op, bound in [
+                (op, b) for op in compare for b in ("a", "ab", "B", "é", "2026-01-05")
+            ]:
+                leading = len(bound) == 10
+                wanted = [
+                    d
+                    for d in ordered
+                    if d["text"]
+                    and compare[op](d["text"][: len(bound)] if leading else d["text"], bound)
+                ]
+                total, found = store.query(
+                    "t",
+                    "item",
+                    between={"by": key_range(op, bound, leading)},
+                    order=("by", descending),
+                    offset=1,
+                    limit=30,
+                )
+                assert total == len(wanted), (op, bound)
+                assert [d["n"] for d in found] == [d["n"] for d in wanted[1:31]], (op, bound)

@@ -108,6 +108,7 @@ def _queries(batches: list[str]) -> list[dict]:
 def test_certificate_pages_are_those_of_the_python_list(certificates, few, monkeypatch) -> None:
     model, batches = certificates
     monkeypatch.setattr(index_query, "FEW", few)
+    monkeypatch.setattr(index_query, "WALK_AT", float("inf") if few else 1.0)
     caller = type("Caller", (), {"tenant": TENANT})()
     for query in _queries(batches):
         reference = _reference(model, query)

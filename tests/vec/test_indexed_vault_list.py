@@ -66,6 +66,7 @@ QUERIES = [
 def test_vault_pages_are_those_of_the_python_list(vault, few, monkeypatch) -> None:
     service, batches = vault
     monkeypatch.setattr(index_query, "FEW", few)
+    monkeypatch.setattr(index_query, "WALK_AT", float("inf") if few else 1.0)
     caller = type("Caller", (), {"tenant": TENANT})()
     for query, size in itertools.product([*QUERIES, {"batch_id": batches[1]}], (1, 4, 15, 100)):
         reference, _ = service.list(caller, query)
