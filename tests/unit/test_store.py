@@ -340,3 +340,31 @@ def test_ordered_keyset_and_range_queries_agree_with_python(store: Store, monkey
                 )
                 assert total == len(wanted), (op, bound)
                 assert [d["n"] for d in found] == [d["n"] for d in wanted[1:31]], (op, bound)
+
+
+def test_a_cleared_file_store_is_a_fresh_file_that_survives_a_restart(tmp_path) -> None:
+    """A data directory's reset puts an empty file in place (secrets copied): what was cleared
+    does not come back after a restart, what was written after the reset does, and no WAL or
+    half-made file is left beside it."""
+    url = sqlite_file_url(tmp_path)
+    store = Store(url)
+    store.index_kind("thing", lambda doc: {"colour": doc["colour"]})
+    secret = store.secret("signing", lambda: "kept")
+    with store.transaction() as tx:
+        for number in range(50):
+            tx.insert("t", "thing", str(number), {"colour": "red"})
+        tx.claim("t", "name", "x", "thing", "1")
+    store.clear()
+    assert store.query("t", "thing", {"colour": "red"}) == (0, [])
+    with store.transaction() as tx:
+        tx.insert("t", "thing", "after", {"colour": "blue"})
+        tx.claim("t", "name", "x", "thing", "after")  # released by the reset
+    store.close()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["mockserver.sqlite3"]
+    reopened = Store(url)
+    reopened.index_kind("thing", lambda doc: {"colour": doc["colour"]})
+    assert reopened.secret("signing", lambda: "new") == secret == "kept"
+    assert reopened.list("t", "thing") == [{"colour": "blue"}]
+    assert reopened.query("t", "thing", {"colour": "blue"})[0] == 1
+    assert reopened.query("t", "thing", {"colour": "red"})[0] == 0
+    reopened.close()
