@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import hashlib
 import json
 import os
 import sqlite3
@@ -38,18 +37,29 @@ from sqlalchemy.pool import StaticPool
 
 from mockserver.core import index_query, postgres
 from mockserver.core.index_query import Condition, Order
+from mockserver.core.index_rows import (
+    INDEX_COLUMN_NAMES,
+    FieldsOf,
+    IndexedKind,
+    IndexWriter,
+    index_value,
+    stored_row,
+)
 from mockserver.core.read_cache import MISS, ReadCache
 from mockserver.core.tables import (
     EVERY,
+    index_scopes,
     journal_entries,
     metadata,
     quota_hits,
     record_counts,
-    record_fields,
+    record_index,
     records,
     sandbox_secrets,
     unique_keys,
 )
+
+__all__ = ["Conflict", "Store", "Transaction", "index_value", "sqlite_file_url"]
 
 
 class Conflict(Exception):
@@ -115,30 +125,6 @@ _DELETE_KEYS_OF = delete(unique_keys).where(
         unique_keys.c.record_id == bindparam("record_id"),
     )
 )
-_FIELDS_SQL = (
-    "SELECT field, value FROM record_fields WHERE tenant = ? AND kind = ? AND id = ?",
-    "DELETE FROM record_fields WHERE tenant = ? AND kind = ? AND id = ? AND field = ?",
-    "INSERT INTO record_fields (tenant, kind, id, field, value) VALUES (?, ?, ?, ?, ?)",
-    "INSERT INTO record_counts (tenant, kind, field, value, n) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT (tenant, kind, field, value) DO UPDATE SET n = record_counts.n + excluded.n",
-)
-_DRIVER_FIELDS = {
-    "sqlite": _FIELDS_SQL,
-    "postgresql": tuple(sql.replace("?", "%s") for sql in _FIELDS_SQL),
-}
-INDEXED_BYTES = 255  # longer values are kept as a digest: equality still holds, order not
-
-# What a provider indexes of a kind: field name -> value (text), None where a record has none.
-FieldsOf = Callable[[dict], Mapping[str, str | None]]
-
-
-def index_value(value: str) -> str:
-    """A field's value as the index keeps it (and as a query must give it)."""
-    if len(value) <= INDEXED_BYTES:
-        return value
-    return "#sha256:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 # Per pool and server; two pools (records, bookkeeping) and a listener each: two replicas at the
 # most stay well within PostgreSQL's default of 100 connections.
 MAX_POOLED = 16
@@ -166,66 +152,26 @@ class Transaction:
         conn: Connection,
         now: Callable[[], float],
         cache: ReadCache | None = None,
-        indexes: Mapping[str, FieldsOf] | None = None,
-        counted: Mapping[str, frozenset[str]] | None = None,
+        kinds: Mapping[str, IndexedKind] | None = None,
+        scopes: Mapping[tuple[str, str], int] | None = None,
     ) -> None:
         self._conn = conn
         self._now = now
         self._get_sql = _DRIVER_GET[conn.dialect.name]
         self._cache = cache
-        self._indexes = indexes or {}
-        self._counted = counted or {}
-        self._counts: dict[tuple[str, str, str, str], int] = {}
+        self._kinds = kinds or {}
+        self.index = IndexWriter(
+            lambda: conn.connection.dbapi_connection.cursor(),
+            conn.dialect.name,
+            self._kinds,
+            scopes or {},
+        )
 
     def _reindex(self, tenant: str, kind: str, record_id: str, doc: dict | None) -> None:
-        """The record's index rows brought in step with `doc` (removed when it is None), in
-        this transaction: only rows whose value changed are rewritten, and each change is
-        counted for `record_counts` (written by `finish`)."""
-        fields_of = self._indexes.get(kind)
-        if fields_of is None:
-            return
-        read, remove, add, _ = _DRIVER_FIELDS[self._conn.dialect.name]
-        cursor = self._conn.connection.dbapi_connection.cursor()
-        try:
-            cursor.execute(read, (tenant, kind, record_id))
-            old = dict(cursor.fetchall())
-            new: dict[str, str] = {}
-            if doc is not None:
-                new[EVERY] = EVERY
-                for field, value in fields_of(doc).items():
-                    if value is not None:
-                        new[field] = index_value(value)
-            gone = [(field, value) for field, value in old.items() if new.get(field) != value]
-            came = [(field, value) for field, value in new.items() if old.get(field) != value]
-            if gone:
-                cursor.executemany(remove, [(tenant, kind, record_id, field) for field, _ in gone])
-            if came:
-                cursor.executemany(
-                    add, [(tenant, kind, record_id, field, value) for field, value in came]
-                )
-        finally:
-            cursor.close()
-        counted = self._counted.get(kind, frozenset())
-        for change, rows in ((-1, gone), (1, came)):
-            for field, value in rows:
-                if field != EVERY and field not in counted:
-                    continue
-                key = (tenant, kind, field, value)
-                self._counts[key] = self._counts.get(key, 0) + change
+        self.index.reindex(tenant, kind, record_id, doc)
 
     def finish(self) -> None:
-        """Write the counts this transaction changed, just before it commits, in one order
-        (every transaction locks the count rows it changes in the same order, and last, so two
-        on PostgreSQL never wait on each other in a circle)."""
-        changed = [(*key, n) for key, n in sorted(self._counts.items()) if n]
-        self._counts.clear()
-        if not changed:
-            return
-        cursor = self._conn.connection.dbapi_connection.cursor()
-        try:
-            cursor.executemany(_DRIVER_FIELDS[self._conn.dialect.name][3], changed)
-        finally:
-            cursor.close()
+        self.index.finish()
 
     def _touch(self, tenant: str, kind: str, record_id: str) -> None:
         """Every write forgets the record's committed copy (see core/read_cache.py)."""
@@ -308,7 +254,7 @@ class Transaction:
                 records.c.id.startswith(prefix, autoescape=True),
             )
         )
-        if kind in self._indexes:
+        if kind in self._kinds:
             doomed = self._conn.execute(
                 select(records.c.id).where(
                     records.c.tenant == tenant,
@@ -385,15 +331,18 @@ class Store:
         metadata.create_all(self.engine)
         # create_all makes the indexes of the tables it makes; a store made by an older version
         # (a data directory, a shared database) gets the newer ones here.
-        for index in (*records.indexes, *record_fields.indexes):
+        for index in records.indexes:
             index.create(self.engine, checkfirst=True)
-        if self.engine.dialect.name == "postgresql":
-            _byte_order_index_values(self.engine)
+        with self.engine.begin() as conn:
+            # The index of older versions (a row per field); its records are indexed afresh
+            # into `record_index` when their kinds are (index_kind).
+            conn.exec_driver_sql("DROP TABLE IF EXISTS record_fields")
         self._memory_connection: Any = None
         self._memory_checkout: Any = None
         self._cache: ReadCache | None = None
-        self._indexes: dict[str, FieldsOf] = {}
-        self._counted: dict[str, frozenset[str]] = {}
+        self._kinds: dict[str, IndexedKind] = {}
+        # (tenant, kind) -> its code in `index_scopes`, once committed (IndexWriter.scope).
+        self._scopes: dict[tuple[str, str], int] = {}
         if isinstance(self.engine.pool, StaticPool):
             self._cache = ReadCache()
             # Kept checked out for the store's life: a checkout returned to the pool is rolled
@@ -409,9 +358,10 @@ class Store:
         journal entries): on PostgreSQL its commit does not wait for the WAL to reach the disk
         (a disk flush per request for every replica otherwise). Still atomic."""
         with self._connection(durable) as conn:
-            tx = Transaction(conn, self._now, self._cache, self._indexes, self._counted)
+            tx = Transaction(conn, self._now, self._cache, self._kinds, self._scopes)
             yield tx
             tx.finish()
+        self._scopes.update(tx.index.new_scopes)
 
     @contextmanager
     def _connection(self, durable: bool = True, read_only: bool = False) -> Iterator[Connection]:
@@ -496,46 +446,28 @@ class Store:
 
     # ---- indexed lists ---------------------------------------------------------------------
 
-    def index_kind(self, kind: str, fields_of: FieldsOf, counted: tuple[str, ...] = ()) -> None:
-        """Keep `fields_of(doc)` of every record of `kind` in the index from now on, written in
-        the transaction that writes the record; and, for the `counted` fields (values many
+    def index_kind(
+        self,
+        kind: str,
+        fields_of: FieldsOf,
+        counted: Sequence[str] = (),
+        *,
+        fields: Sequence[str],
+    ) -> None:
+        """Keep `fields_of(doc)` (a mapping of the `fields` named here, each kept in a column
+        of its own, in this order) of every record of `kind` in the index from now on, written
+        in the transaction that writes the record; and, for the `counted` fields (values many
         records share), how many records have each value. Records stored before (a data
         directory or a shared store from an older version) are indexed now, once."""
-        self._indexes[kind] = fields_of
-        self._counted[kind] = frozenset(counted)
+        indexed = IndexedKind.declare(fields, fields_of, counted)
+        self._kinds[kind] = indexed
+        tx = None
         with self._connection() as conn:
-            stored = conn.execute(
-                select(func.count()).select_from(records).where(records.c.kind == kind)
-            ).scalar_one()
-            marked = conn.execute(
-                select(func.count()).where(
-                    record_fields.c.kind == kind, record_fields.c.field == EVERY
-                )
-            ).scalar_one()
-            counted = conn.execute(
-                select(func.coalesce(func.sum(record_counts.c.n), 0)).where(
-                    record_counts.c.kind == kind, record_counts.c.field == EVERY
-                )
-            ).scalar_one()
-            uncounted = [
-                field
-                for field in sorted(self._counted[kind])
-                if conn.execute(
-                    select(func.count()).where(
-                        record_fields.c.kind == kind, record_fields.c.field == field
-                    )
-                ).scalar_one()
-                != conn.execute(
-                    select(func.coalesce(func.sum(record_counts.c.n), 0)).where(
-                        record_counts.c.kind == kind, record_counts.c.field == field
-                    )
-                ).scalar_one()
-            ]
-            outdated = _index_differs(conn, kind, fields_of)
-            if stored != marked or stored != counted or uncounted or outdated:
-                conn.execute(delete(record_fields).where(record_fields.c.kind == kind))
+            if not _index_in_step(conn, kind, indexed):
+                of_kind = select(index_scopes.c.code).where(index_scopes.c.kind == kind)
+                conn.execute(delete(record_index).where(record_index.c.scope.in_(of_kind)))
                 conn.execute(delete(record_counts).where(record_counts.c.kind == kind))
-                tx = Transaction(conn, self._now, self._cache, self._indexes, self._counted)
+                tx = Transaction(conn, self._now, self._cache, self._kinds, self._scopes)
                 rows = conn.execute(
                     select(records.c.tenant, records.c.id, records.c.doc).where(
                         records.c.kind == kind
@@ -544,6 +476,8 @@ class Store:
                 for row in rows.all():
                     tx._reindex(row.tenant, kind, row.id, json.loads(row.doc))
                 tx.finish()
+        if tx is not None:
+            self._scopes.update(tx.index.new_scopes)
 
     def query(
         self,
@@ -571,9 +505,19 @@ class Store:
         ]
         tests += [Condition(field, None, *bounds) for field, bounds in (between or {}).items()]
         walk = None if order is None else Order(order[0], order[1], after)
-        counted = self._counted.get(kind, frozenset())
+        indexed = self._kinds[kind]
         with self._connection(read_only=True) as conn:
-            return index_query.run(conn, tenant, kind, tests, counted, offset, limit, walk)
+            scope = self._scopes.get((tenant, kind))
+            if scope is None:
+                scope = conn.execute(
+                    select(index_scopes.c.code).where(
+                        index_scopes.c.tenant == tenant, index_scopes.c.kind == kind
+                    )
+                ).scalar()
+                if scope is None:  # nothing of the kind was ever indexed for the tenant
+                    return 0, []
+                self._scopes[(tenant, kind)] = scope  # read committed: safe to remember
+            return index_query.run(conn, tenant, kind, scope, indexed, tests, offset, limit, walk)
 
     def secret(self, name: str, make: Callable[[], str]) -> str:
         """The sandbox's secret `name`, made by `make()` the first time any server asks."""
@@ -597,9 +541,10 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             self._start_afresh_file()
             return
+        # Scope codes stay: other servers on the store remember them.
         with self._connection() as conn:
             conn.execute(delete(unique_keys))
-            conn.execute(delete(record_fields))
+            conn.execute(delete(record_index))
             conn.execute(delete(record_counts))
             conn.execute(delete(records))
             conn.execute(delete(quota_hits))
@@ -627,6 +572,7 @@ class Store:
             )
             self._memory_connection.commit()
             self._cache.clear()
+            self._scopes.clear()
         threading.Thread(target=_close_memory, args=old, name="store-free", daemon=True).start()
 
     def _start_afresh_file(self) -> None:
@@ -671,6 +617,7 @@ class Store:
                 os.close(directory)
             self.engine = _make_engine(self.url)
             self._bookkeeping = self.engine
+            self._scopes.clear()
 
     def append_entries(self, docs: list[dict[str, Any]]) -> None:
         """Add journal entries in one transaction, numbered in the order given (one numbering
@@ -783,31 +730,59 @@ class Store:
             self._bookkeeping.dispose()
 
 
-def _index_differs(conn: Connection, kind: str, fields_of: FieldsOf, sample: int = 10) -> bool:
-    """Whether the index rows of the oldest and newest `sample` records of `kind` differ from
-    what `fields_of` makes of them now: a store indexed by an older version (which kept other
-    fields, or kept them another way) is indexed afresh."""
+def _index_in_step(conn: Connection, kind: str, indexed: IndexedKind, sample: int = 10) -> bool:
+    """Whether the index of `kind` looks right for every record: as many rows as records, the
+    counts adding up, and the rows of the oldest and newest `sample` records what `indexed`
+    makes of them now. A store indexed by an older version (other fields, or other columns)
+    fails the last."""
+    scopes = select(index_scopes.c.code).where(index_scopes.c.kind == kind)
+    stored = conn.execute(
+        select(func.count()).select_from(records).where(records.c.kind == kind)
+    ).scalar_one()
+    rows = conn.execute(
+        select(func.count()).select_from(record_index).where(record_index.c.scope.in_(scopes))
+    ).scalar_one()
+
+    def counted(field: str) -> int:
+        return conn.execute(
+            select(func.coalesce(func.sum(record_counts.c.n), 0)).where(
+                record_counts.c.kind == kind, record_counts.c.field == field
+            )
+        ).scalar_one()
+
+    if not stored == rows == counted(EVERY):
+        return False
+    for field in sorted(indexed.counted):
+        column = record_index.c[indexed.columns[field]]
+        having = conn.execute(
+            select(func.count())
+            .select_from(record_index)
+            .where(record_index.c.scope.in_(scopes), column.isnot(None))
+        ).scalar_one()
+        if having != counted(field):
+            return False
     read = select(records.c.tenant, records.c.id, records.c.doc).where(records.c.kind == kind)
     oldest = conn.execute(read.order_by(records.c.created_at, records.c.id).limit(sample)).all()
     newest = conn.execute(
         read.order_by(records.c.created_at.desc(), records.c.id.desc()).limit(sample)
     ).all()
+    values = [record_index.c[name] for name in INDEX_COLUMN_NAMES]
+    _with_scope = record_index.join(index_scopes, index_scopes.c.code == record_index.c.scope)
     for row in {(row.tenant, row.id): row for row in (*oldest, *newest)}.values():
-        wanted = {EVERY: EVERY} | {
-            field: index_value(value)
-            for field, value in fields_of(json.loads(row.doc)).items()
-            if value is not None
-        }
         kept = conn.execute(
-            select(record_fields.c.field, record_fields.c.value).where(
-                record_fields.c.tenant == row.tenant,
-                record_fields.c.kind == kind,
-                record_fields.c.id == row.id,
+            select(*values)
+            .select_from(
+                record_index.join(index_scopes, index_scopes.c.code == record_index.c.scope)
             )
-        ).all()
-        if dict(kept) != wanted:
-            return True
-    return False
+            .where(
+                index_scopes.c.tenant == row.tenant,
+                index_scopes.c.kind == kind,
+                record_index.c.id == row.id,
+            )
+        ).first()
+        if kept is None or stored_row(tuple(kept)) != indexed.row_of(json.loads(row.doc)):
+            return False
+    return True
 
 
 def sqlite_file_url(data_dir: str | Path) -> str:
@@ -886,21 +861,6 @@ def _close_memory(checkout: Any, engine: Engine) -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass  # not glibc: the memory is reused by the next records instead
-
-
-def _byte_order_index_values(engine: Engine) -> None:
-    """A PostgreSQL store made before index values were compared byte by byte gets the "C"
-    collation now (its index is rebuilt with it)."""
-    with engine.begin() as conn:
-        collation = conn.exec_driver_sql(
-            "SELECT collation_name FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND table_name = 'record_fields' "
-            "AND column_name = 'value'"
-        ).scalar()
-        if collation != "C":
-            conn.exec_driver_sql(
-                'ALTER TABLE record_fields ALTER COLUMN value TYPE varchar(300) COLLATE "C"'
-            )
 
 
 def _insert_if_missing(dialect: str) -> Any:

@@ -241,7 +241,7 @@ def test_records_stored_before_a_kind_was_indexed_are_indexed_when_it_is() -> No
     with store.transaction() as tx:
         tx.put("t", "thing", "1", {"colour": "red"})
         tx.put("t", "thing", "2", {"colour": "blue"})
-    store.index_kind("thing", lambda doc: {"colour": doc["colour"]})
+    store.index_kind("thing", lambda doc: {"colour": doc["colour"]}, fields=("colour",))
     assert store.query("t", "thing", {"colour": "blue"})[1] == [{"colour": "blue"}]
     long_value = "x" * 1000
     with store.transaction() as tx:

@@ -144,7 +144,9 @@ def test_indexed_queries_page_filter_and_follow_writes(store: Store, monkeypatch
     following put, delete and clear."""
     from mockserver.core import index_query
 
-    store.index_kind("item", lambda doc: {"colour": doc["colour"], "day": doc["day"]})
+    store.index_kind(
+        "item", lambda doc: {"colour": doc["colour"], "day": doc["day"]}, fields=("colour", "day")
+    )
     with store.transaction() as tx:
         for number in range(30):
             colour = ("red", "blue", "green")[number % 3]
@@ -186,7 +188,7 @@ def test_clear_keeps_secrets_and_a_store_that_works_as_before(store: Store) -> N
     empty database) but keeps the sandbox's own secrets; the store works on as before."""
     name = f"test-secret-{uuid.uuid4()}"  # a shared database keeps secrets of earlier runs
     made = store.secret(name, lambda: "first")
-    store.index_kind("thing", lambda doc: {"colour": doc["colour"]})
+    store.index_kind("thing", lambda doc: {"colour": doc["colour"]}, fields=("colour",))
     with store.transaction() as tx:
         tx.insert("t", "thing", "1", {"colour": "red"})
         tx.claim("t", "name", "one", "thing", "1")
@@ -203,11 +205,13 @@ def test_clear_keeps_secrets_and_a_store_that_works_as_before(store: Store) -> N
 
 
 def _counts_match_the_index(store: Store) -> dict:
-    """record_counts as kept, and as the index rows say they should be (zeros left out)."""
+    """record_counts as kept, and as the index rows say they should be (zeros left out): every
+    record of kind "thing", and its colour (the first field declared, column f0)."""
     from sqlalchemy import func, select
 
-    from mockserver.core.store import record_counts, record_fields
+    from mockserver.core.tables import index_scopes, record_counts, record_index
 
+    scoped = record_index.join(index_scopes, index_scopes.c.code == record_index.c.scope)
     with store.transaction() as tx:
         conn = tx._conn
         kept = {
@@ -215,23 +219,22 @@ def _counts_match_the_index(store: Store) -> dict:
             for r in conn.execute(select(record_counts)).all()
             if r.n
         }
+        by_colour = (
+            select(index_scopes.c.tenant, index_scopes.c.kind, record_index.c.f0, func.count())
+            .select_from(scoped)
+            .where(record_index.c.f0.isnot(None))
+        )
+        every = select(index_scopes.c.tenant, index_scopes.c.kind, func.count()).select_from(scoped)
         actual = {
-            (r.tenant, r.kind, r.field, r.value): r.n
-            for r in conn.execute(
-                select(
-                    record_fields.c.tenant,
-                    record_fields.c.kind,
-                    record_fields.c.field,
-                    record_fields.c.value,
-                    func.count().label("n"),
-                ).group_by(
-                    record_fields.c.tenant,
-                    record_fields.c.kind,
-                    record_fields.c.field,
-                    record_fields.c.value,
-                )
+            (tenant, kind, "colour", value): n
+            for tenant, kind, value, n in conn.execute(
+                by_colour.group_by(index_scopes.c.tenant, index_scopes.c.kind, record_index.c.f0)
             ).all()
-            if r.field in ("", "colour")  # what is counted: every record, and the colour
+        } | {
+            (tenant, kind, "", ""): n
+            for tenant, kind, n in conn.execute(
+                every.group_by(index_scopes.c.tenant, index_scopes.c.kind)
+            ).all()
         }
     assert kept == actual
     return kept
@@ -243,7 +246,7 @@ def test_counts_follow_every_write_and_are_rebuilt_for_an_older_store(store: Sto
     transaction and clear; and rebuilt from the records when a store lacks them."""
     store.clear()
     fields = lambda doc: {"colour": doc.get("colour"), "size": doc["size"]}  # noqa: E731
-    store.index_kind("thing", fields, counted=("colour",))
+    store.index_kind("thing", fields, counted=("colour",), fields=("colour", "size"))
     with store.transaction() as tx:
         for number in range(12):
             colour = ("red", "blue", None)[number % 3]
@@ -266,8 +269,8 @@ def test_counts_follow_every_write_and_are_rebuilt_for_an_older_store(store: Sto
     assert store.query("t", "thing", {"size": "s"})[0] == 8  # not counted: counted in the index
     with store.transaction() as tx:  # an older store: index rows and counts missing
         tx._conn.exec_driver_sql("DELETE FROM record_counts")
-        tx._conn.exec_driver_sql("DELETE FROM record_fields")
-    store.index_kind("thing", fields, counted=("colour",))
+        tx._conn.exec_driver_sql("DELETE FROM record_index")
+    store.index_kind("thing", fields, counted=("colour",), fields=("colour", "size"))
     assert _counts_match_the_index(store) == kept
     store.clear()
     assert store.query("t", "thing") == (0, []) and _counts_match_the_index(store) == {}
@@ -285,7 +288,7 @@ def test_ordered_keyset_and_range_queries_agree_with_python(store: Store, monkey
     def fields(doc: dict) -> dict:
         return {"by": key_then_tie(doc["text"], f"{doc['n']:04d}"), "kind": doc["kind"]}
 
-    store.index_kind("item", fields)
+    store.index_kind("item", fields, fields=("by", "kind"))
     with store.transaction() as tx:
         for n in range(40):
             text = texts[n % len(texts)]
@@ -348,7 +351,7 @@ def test_a_cleared_file_store_is_a_fresh_file_that_survives_a_restart(tmp_path) 
     half-made file is left beside it."""
     url = sqlite_file_url(tmp_path)
     store = Store(url)
-    store.index_kind("thing", lambda doc: {"colour": doc["colour"]})
+    store.index_kind("thing", lambda doc: {"colour": doc["colour"]}, fields=("colour",))
     secret = store.secret("signing", lambda: "kept")
     with store.transaction() as tx:
         for number in range(50):
@@ -362,7 +365,7 @@ def test_a_cleared_file_store_is_a_fresh_file_that_survives_a_restart(tmp_path) 
     store.close()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["mockserver.sqlite3"]
     reopened = Store(url)
-    reopened.index_kind("thing", lambda doc: {"colour": doc["colour"]})
+    reopened.index_kind("thing", lambda doc: {"colour": doc["colour"]}, fields=("colour",))
     assert reopened.secret("signing", lambda: "new") == secret == "kept"
     assert reopened.list("t", "thing") == [{"colour": "blue"}]
     assert reopened.query("t", "thing", {"colour": "blue"})[0] == 1

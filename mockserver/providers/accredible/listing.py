@@ -67,26 +67,56 @@ def credential_fields(doc: dict[str, Any]) -> dict[str, str | None]:
         if index_field.startswith("v2:"):
             value = search.V2_FIELDS[name](doc)
             fields[index_field] = None if value is None else str(value).lower()
-    for name in search.SORTABLE:
-        fields[SORTED_BY[name]] = sorted_by(name, doc)
+    for name, index_field in SORTED_BY.items():
+        fields[index_field] = sorted_by(name, doc)
     return fields
 
 
 # Every field a v2 search sorts by, kept as the order search.sort_key gives (its text, then
 # the id): a search sorts and pages in SQL, and a date range is a range of these keys.
-SORTED_BY = {name: f"by:{name}" for name in search.SORTABLE}
+SORTED_BY = {name: f"by:{name}" for name in sorted(search.SORTABLE)}
 DATES = ("issued_on", "expired_on", "updated_at", "created_at")
-_ID_WIDTH = 20
+_ID_WIDTH = 20  # search.sort_key's ids: zero-filled to this width
+# The index's fields, each a column in this order (Store.index_kind).
+FIELDS = (
+    "group_id",
+    "email",
+    "recipient_name",
+    "recipient_id",
+    "license_id",
+    "department_id",
+    *(field for field in V2_EXACT.values() if field.startswith("v2:")),
+    *SORTED_BY.values(),
+)
+
+
+def _number(value: int) -> str:
+    """A whole number as text that sorts as the number does, kept short (it is in eight
+    index values of every credential): its length as one character, then its digits."""
+    digits = str(value)
+    return chr(0x40 + len(digits)) + digits
 
 
 def _key(text: str, credential_id: int) -> str:
-    return key_then_tie(text, str(credential_id).zfill(_ID_WIDTH))
+    return key_then_tie(text, _number(credential_id))
 
 
 def sorted_by(name: str, doc: dict[str, Any]) -> str:
     """A credential's index value for sorting by `name` (ids sort by themselves alone)."""
     text, credential_id = search.sort_key(name, doc)
-    return text if name == "id" else _key(text, credential_id)
+    return _number(credential_id) if name == "id" else _key(text, credential_id)
+
+
+def _mark(wanted: search.V2Search) -> str | None:
+    """The index value a search's cursor continues after; None where the index cannot say
+    (an id cursor that is not a zero-filled id: no cursor this mock gave out)."""
+    assert wanted.after is not None
+    text, credential_id = search.cursor_mark(wanted.after)
+    if wanted.sort_field != "id":
+        return _key(text, credential_id)
+    if len(text) != _ID_WIDTH or not ascii_digits(text):
+        return None
+    return _number(int(text))
 
 
 def _days(start: str | None, end: str | None) -> tuple[str | None, str | None]:
@@ -149,7 +179,7 @@ def _scalar_texts(field: str, values: list[Any]) -> list[str]:
         if field == "id":  # ids are whole numbers, kept zero-filled
             if not ascii_digits(text) or text != str(int(text)) or len(text) > _ID_WIDTH:
                 continue  # no id is written that way
-            text = text.zfill(_ID_WIDTH)
+            text = _number(int(text))
         texts.append(text)
     return texts
 
@@ -200,15 +230,12 @@ def v2_page(
     any_of |= {field: [value] for field, value in _scope(caller).items()}
     between = {field: _narrowest(bounds) for field, bounds in ranges.items()}
     store = credentials.store
-    if leftover:
+    after = None if wanted.after is None else _mark(wanted)
+    if leftover or (wanted.after is not None and after is None):
         if not allowed and not ranges:
             return search.v2_search(credentials.all_for(caller), body)
         _, docs = store.query(caller.tenant, KIND, any_of=any_of, between=between)
         return search.v2_search(docs, body)
-    after = None
-    if wanted.after is not None:
-        text, credential_id = search.cursor_mark(wanted.after)
-        after = text if wanted.sort_field == "id" else _key(text, credential_id)
     total, docs = store.query(
         caller.tenant,
         KIND,

@@ -37,7 +37,9 @@ class AccredibleModel:
         self.catalog = Catalog(store, clock)
         self.credentials = CredentialService(store, clock, self.credits)
         # Lists and searches read the index, not every credential (listing.py).
-        store.index_kind(listing.KIND, listing.credential_fields, listing.COUNTED)
+        store.index_kind(
+            listing.KIND, listing.credential_fields, listing.COUNTED, fields=listing.FIELDS
+        )
         self.exports = Exports(store, clock, storage, self.accounts)
         self.limiter = make_limiter("accredible.all", DEFAULT_LIMIT)
         self.search_v1_limiter = make_limiter("accredible.search_v1", DEFAULT_SEARCH_V1_LIMIT)

@@ -66,7 +66,7 @@ class SubmissionService:
         self.uploads = uploads
         # The status calls look requests up by the partner's id: from the index, not a scan
         # of every request of the tenant.
-        store.index_kind(REQUEST_KIND, _request_fields)
+        store.index_kind(REQUEST_KIND, _request_fields, fields=("credential_id", "type"))
         self.on_finalized: Callable[[str, dict[str, Any]], None] = lambda tenant, request: None
 
     # --- creating -------------------------------------------------------------------------

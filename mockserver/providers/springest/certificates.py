@@ -66,7 +66,12 @@ class CertificateService:
         self.clock = clock
         self.storage = storage
         self.post_limiter = post_limiter
-        store.index_kind("certificate", certificate_fields, ("certification_id",))
+        store.index_kind(
+            "certificate",
+            certificate_fields,
+            ("certification_id",),
+            fields=("certification_id", "email", "created_day"),
+        )
 
     # ---- certifications ---------------------------------------------------------------------
 

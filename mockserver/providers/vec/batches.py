@@ -50,9 +50,12 @@ class BatchService:
         self._active: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
         self._pass_lock = threading.RLock()
-        store.index_kind(BATCH_KIND, listing.batch_fields, ("status",))
+        store.index_kind(BATCH_KIND, listing.batch_fields, ("status",), fields=listing.BATCH)
         store.index_kind(
-            CERTIFICATE_KIND, listing.certificate_fields, ("batch_id", "status", "customer_id")
+            CERTIFICATE_KIND,
+            listing.certificate_fields,
+            ("batch_id", "status", "customer_id"),
+            fields=listing.CERTIFICATE,
         )
         self.reload()
 

@@ -15,6 +15,9 @@ from mockserver.core.store import Store
 from mockserver.providers.vec.schemas import SORT_FIELDS
 
 DAY_FILTERS = {"issue_date": "issue_day", "generated_at": "generated_day"}
+# The index's fields per kind, each a column in this order (Store.index_kind).
+VAULT = ("status", "applicant_email", "batch_id", "newest")
+BATCH = ("status", "newest")
 
 
 def vault_fields(record: dict[str, Any]) -> dict[str, str | None]:
@@ -91,3 +94,12 @@ def _tie(doc: dict[str, Any]) -> str:
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+CERTIFICATE = (
+    "batch_id",
+    "status",
+    "customer_id",
+    *DAY_FILTERS.values(),
+    *(order_field(name, direction) for name in SORT_FIELDS for direction in ("asc", "desc")),
+)

@@ -71,7 +71,9 @@ class VaultService:
         self.accounts = accounts
         self.events = events
         # The vault list pages from the index, newest first (see `page`).
-        store.index_kind(VAULT_KIND, listing.vault_fields, ("status", "batch_id"))
+        store.index_kind(
+            VAULT_KIND, listing.vault_fields, ("status", "batch_id"), fields=listing.VAULT
+        )
         self._due: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
         self._pass_lock = threading.Lock()
