@@ -63,6 +63,12 @@ class IndexedKind:
         return row
 
 
+def make_scope_sql(dialect: str) -> tuple[str, str]:
+    """The statements that make a scope's code if missing, and read it."""
+    statements = _statements(dialect)
+    return statements["add_scope"], statements["scope"]
+
+
 def _sql(dialect: str, text: str) -> str:
     return text.replace("?", "%s") if dialect == "postgresql" else text
 
@@ -103,7 +109,12 @@ class IndexWriter:
         dialect: str,
         kinds: Mapping[str, IndexedKind],
         scopes: Mapping[tuple[str, str], int],
+        make_scope: Callable[[str, str], int] | None = None,
     ) -> None:
+        """`make_scope(tenant, kind)`, when given, makes a code on a connection of its own
+        (PostgreSQL: committed at once, so that no transaction holds `index_scopes` locked
+        while it writes, and two that make codes in opposite orders never deadlock)."""
+        self._make_scope = make_scope
         self._cursor_of = cursor_of
         self._dialect = dialect
         self._sql = _statements(dialect)
@@ -120,6 +131,8 @@ class IndexWriter:
             return code
         cursor.execute(self._sql["scope"], key)
         found = cursor.fetchone()
+        if found is None and create and self._make_scope is not None:
+            return self._make_scope(tenant, kind)
         if found is None and create:
             # Another server may make it at the same moment: the second insert waits for the
             # first to commit and does nothing, and the read after it sees the first's code.

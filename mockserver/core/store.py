@@ -43,6 +43,7 @@ from mockserver.core.index_rows import (
     IndexedKind,
     IndexWriter,
     index_value,
+    make_scope_sql,
     stored_row,
 )
 from mockserver.core.read_cache import MISS, ReadCache
@@ -154,6 +155,7 @@ class Transaction:
         cache: ReadCache | None = None,
         kinds: Mapping[str, IndexedKind] | None = None,
         scopes: Mapping[tuple[str, str], int] | None = None,
+        make_scope: Callable[[str, str], int] | None = None,
     ) -> None:
         self._conn = conn
         self._now = now
@@ -165,6 +167,7 @@ class Transaction:
             conn.dialect.name,
             self._kinds,
             scopes or {},
+            make_scope,
         )
 
     def _reindex(self, tenant: str, kind: str, record_id: str, doc: dict | None) -> None:
@@ -358,7 +361,9 @@ class Store:
         journal entries): on PostgreSQL its commit does not wait for the WAL to reach the disk
         (a disk flush per request for every replica otherwise). Still atomic."""
         with self._connection(durable) as conn:
-            tx = Transaction(conn, self._now, self._cache, self._kinds, self._scopes)
+            tx = Transaction(
+                conn, self._now, self._cache, self._kinds, self._scopes, self._scope_maker
+            )
             yield tx
             tx.finish()
         self._scopes.update(tx.index.new_scopes)
@@ -446,6 +451,23 @@ class Store:
 
     # ---- indexed lists ---------------------------------------------------------------------
 
+    @property
+    def _scope_maker(self) -> Callable[[str, str], int] | None:
+        return self._make_scope_apart if self.shared else None
+
+    def _make_scope_apart(self, tenant: str, kind: str) -> int:
+        """A code for (tenant, kind), made and committed on a connection of its own."""
+        add, read = make_scope_sql("postgresql")
+
+        def make(cursor: Any) -> int:
+            cursor.execute(add, (tenant, kind))
+            cursor.execute(read, (tenant, kind))
+            return int(cursor.fetchone()[0])
+
+        code = self._read_outside_transaction(make)
+        self._scopes[(tenant, kind)] = code
+        return code
+
     def index_kind(
         self,
         kind: str,
@@ -467,7 +489,9 @@ class Store:
                 of_kind = select(index_scopes.c.code).where(index_scopes.c.kind == kind)
                 conn.execute(delete(record_index).where(record_index.c.scope.in_(of_kind)))
                 conn.execute(delete(record_counts).where(record_counts.c.kind == kind))
-                tx = Transaction(conn, self._now, self._cache, self._kinds, self._scopes)
+                tx = Transaction(
+                    conn, self._now, self._cache, self._kinds, self._scopes, self._scope_maker
+                )
                 rows = conn.execute(
                     select(records.c.tenant, records.c.id, records.c.doc).where(
                         records.c.kind == kind

@@ -371,3 +371,72 @@ def test_a_cleared_file_store_is_a_fresh_file_that_survives_a_restart(tmp_path) 
     assert reopened.query("t", "thing", {"colour": "blue"})[0] == 1
     assert reopened.query("t", "thing", {"colour": "red"})[0] == 0
     reopened.close()
+
+
+def test_a_kind_indexed_another_way_before_is_indexed_afresh(tmp_path) -> None:
+    """A data directory from an older version: its index table of a row per field is dropped,
+    and a kind whose fields changed (here: one added in front, so every column moved) is
+    indexed again when the new version declares it."""
+    url = sqlite_file_url(tmp_path)
+    old = Store(url)
+    old.index_kind("thing", lambda doc: {"colour": doc["colour"]}, fields=("colour",))
+    with old.transaction() as tx:
+        for number in range(30):
+            tx.insert(
+                "t", "thing", str(number), {"colour": ("red", "blue")[number % 2], "n": number}
+            )
+        tx._conn.exec_driver_sql("CREATE TABLE record_fields (tenant TEXT, kind TEXT)")
+    old.close()
+    new = Store(url)
+    with new.transaction() as tx:
+        tables = tx._conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+        assert "record_fields" not in {row[0] for row in tables}
+
+    def fields(doc: dict) -> dict:
+        return {"parity": str(doc["n"] % 2 == 0), "colour": doc["colour"]}
+
+    new.index_kind("thing", fields, ("colour",), fields=("parity", "colour"))
+    assert new.query("t", "thing", {"colour": "red"})[0] == 15
+    assert new.query("t", "thing", {"parity": "True", "colour": "red"})[0] == 15
+    assert new.query("t", "thing", {"parity": "False", "colour": "red"})[0] == 0
+    new.close()
+
+
+def test_fields_must_be_declared_when_a_kind_is_indexed(store: Store) -> None:
+    with pytest.raises(ValueError, match="at most 24"):
+        store.index_kind("wide", lambda doc: {}, fields=[f"f{n}" for n in range(25)])
+    with pytest.raises(ValueError, match="not indexed"):
+        store.index_kind("odd", lambda doc: {}, ("size",), fields=("colour",))
+    store.index_kind("thing", lambda doc: {"colour": "red", "size": "s"}, fields=("colour",))
+    with pytest.raises(ValueError, match="'size' was not declared"):
+        with store.transaction() as tx:
+            tx.insert("t", "thing", "1", {})
+    assert store.get("t", "thing", "1") is None  # nothing of that transaction was kept
+
+
+def test_tenants_first_written_at_once_get_one_index_scope_each(store: Store) -> None:
+    """The first record of a tenant and kind gives them a code in `index_scopes`; many writers
+    doing that at once (threads here; servers on PostgreSQL) agree on one code, and every
+    record is found by it."""
+    store.index_kind("thing", lambda doc: {"colour": doc["colour"]}, fields=("colour",))
+    failures: list[BaseException] = []
+    # New names each run: a shared database keeps the codes of earlier runs.
+    tenants = [f"{uuid.uuid4()}-{name}" for name in "abc"]
+
+    def write(worker: int) -> None:
+        try:
+            for tenant in tenants:
+                with store.transaction() as tx:
+                    tx.insert(tenant, "thing", f"w{worker}", {"colour": "red"})
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=write, args=(worker,)) for worker in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures
+    for tenant in tenants:
+        total, docs = store.query(tenant, "thing", {"colour": "red"})
+        assert total == 8 and len(docs) == 8
