@@ -83,9 +83,9 @@ def _statements(dialect: str) -> dict[str, str]:
             "scope": "SELECT code FROM index_scopes WHERE tenant = ? AND kind = ?",
             "add_scope": "INSERT INTO index_scopes (tenant, kind) VALUES (?, ?) "
             "ON CONFLICT (tenant, kind) DO NOTHING",
-            "read": f"SELECT row, {listed} FROM record_index WHERE scope = ? AND id = ?",
+            "read": f"SELECT entry, {listed} FROM record_index WHERE scope = ? AND id = ?",
             "insert": f"INSERT INTO record_index (scope, id, {listed}) VALUES (?, ?, {marks})",
-            "delete": "DELETE FROM record_index WHERE row = ?",
+            "delete": "DELETE FROM record_index WHERE entry = ?",
             "count": "INSERT INTO record_counts (tenant, kind, field, value, n) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, field, value) "
             "DO UPDATE SET n = record_counts.n + excluded.n",
@@ -96,7 +96,7 @@ def _statements(dialect: str) -> dict[str, str]:
 @functools.cache
 def _update(dialect: str, columns: tuple[str, ...]) -> str:
     assignments = ", ".join(f"{column} = ?" for column in columns)
-    return _sql(dialect, f"UPDATE record_index SET {assignments} WHERE row = ?")
+    return _sql(dialect, f"UPDATE record_index SET {assignments} WHERE entry = ?")
 
 
 class IndexWriter:

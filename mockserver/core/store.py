@@ -29,6 +29,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
 )
 from sqlalchemy.engine import Connection, Engine
@@ -331,15 +332,20 @@ class Store:
         self._lock: threading.RLock | None = (
             threading.RLock() if self.engine.dialect.name == "sqlite" else None
         )
+        with self.engine.begin() as conn:
+            # The index of older versions (a row per field, or other columns): dropped, and
+            # their records indexed afresh when their kinds are (index_kind).
+            conn.exec_driver_sql("DROP TABLE IF EXISTS record_fields")
+            schema = inspect(conn)
+            if schema.has_table("record_index"):
+                kept = {column["name"] for column in schema.get_columns("record_index")}
+                if kept != set(record_index.c.keys()):
+                    record_index.drop(conn)
         metadata.create_all(self.engine)
         # create_all makes the indexes of the tables it makes; a store made by an older version
         # (a data directory, a shared database) gets the newer ones here.
         for index in records.indexes:
             index.create(self.engine, checkfirst=True)
-        with self.engine.begin() as conn:
-            # The index of older versions (a row per field); its records are indexed afresh
-            # into `record_index` when their kinds are (index_kind).
-            conn.exec_driver_sql("DROP TABLE IF EXISTS record_fields")
         self._memory_connection: Any = None
         self._memory_checkout: Any = None
         self._cache: ReadCache | None = None

@@ -69,7 +69,10 @@ INDEX_COLUMNS = 24
 record_index = Table(
     "record_index",
     metadata,
-    Column("row", Integer, primary_key=True, autoincrement=True),
+    # SQLite's rowid itself (INTEGER PRIMARY KEY); 64 bits on PostgreSQL.
+    Column(
+        "entry", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("scope", Integer, nullable=False),
     Column("id", String(400), nullable=False),
     *(Column(f"f{number}", INDEX_TEXT, nullable=True) for number in range(INDEX_COLUMNS)),

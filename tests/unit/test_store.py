@@ -374,8 +374,8 @@ def test_a_cleared_file_store_is_a_fresh_file_that_survives_a_restart(tmp_path) 
 
 
 def test_a_kind_indexed_another_way_before_is_indexed_afresh(tmp_path) -> None:
-    """A data directory from an older version: its index table of a row per field is dropped,
-    and a kind whose fields changed (here: one added in front, so every column moved) is
+    """A data directory from an older version: its index tables of a row per field, or of
+    other columns, are dropped, and a kind whose fields changed (here: one added in front, so every column moved) is
     indexed again when the new version declares it."""
     url = sqlite_file_url(tmp_path)
     old = Store(url)
@@ -386,6 +386,8 @@ def test_a_kind_indexed_another_way_before_is_indexed_afresh(tmp_path) -> None:
                 "t", "thing", str(number), {"colour": ("red", "blue")[number % 2], "n": number}
             )
         tx._conn.exec_driver_sql("CREATE TABLE record_fields (tenant TEXT, kind TEXT)")
+        tx._conn.exec_driver_sql("DROP TABLE record_index")  # and one of another shape
+        tx._conn.exec_driver_sql("CREATE TABLE record_index (scope INTEGER, value TEXT)")
     old.close()
     new = Store(url)
     with new.transaction() as tx:
