@@ -375,8 +375,8 @@ def test_a_cleared_file_store_is_a_fresh_file_that_survives_a_restart(tmp_path) 
 
 def test_a_kind_indexed_another_way_before_is_indexed_afresh(tmp_path) -> None:
     """A data directory from an older version: its index tables of a row per field, or of
-    other columns, are dropped, and a kind whose fields changed (here: one added in front, so every column moved) is
-    indexed again when the new version declares it."""
+    other columns, are dropped, and a kind whose fields changed (here: one added in front, so
+    every column moved) is indexed again when the new version declares it."""
     url = sqlite_file_url(tmp_path)
     old = Store(url)
     old.index_kind("thing", lambda doc: {"colour": doc["colour"]}, fields=("colour",))
