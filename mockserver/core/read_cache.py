@@ -23,6 +23,10 @@ MISS = object()  # what `lookup` answers for a key it has not seen
 
 class ReadCache:
     MAX_ENTRIES = 50_000  # beyond this it starts again empty rather than grow without bound
+    # Longer lists are not kept: a kind of 100,000 records would hold 90 MB until its next
+    # write, and any client can ask for one (a search the index cannot narrow); such lists are
+    # answered from the index's pages anyway.
+    MAX_LIST = 2_000
 
     def __init__(self) -> None:
         self._texts: dict[Key, str | None] = {}  # None: known not to exist
@@ -44,6 +48,8 @@ class ReadCache:
 
     def remember_list(self, tenant: str, kind: str, texts: list[str]) -> None:
         """Only under the store's lock, with what is committed."""
+        if len(texts) > self.MAX_LIST:
+            return
         if len(self._lists) >= self.MAX_ENTRIES:
             self._lists.clear()
         self._lists[(tenant, kind)] = texts

@@ -118,3 +118,19 @@ def test_lists_follow_every_write_to_their_kind(store: Store) -> None:
     assert store.list("t", "other") == [] and store.list("u", "k") == []
     store.clear()
     assert store.list("t", "k") == []
+
+
+def test_long_lists_are_read_each_time_not_kept(store: Store, monkeypatch) -> None:
+    """Memory stays bounded whatever a client lists: a kind longer than MAX_LIST is not kept
+    (read from the store each time, still right), a short one is."""
+    from mockserver.core.read_cache import ReadCache
+
+    monkeypatch.setattr(ReadCache, "MAX_LIST", 3)
+    with store.transaction() as tx:
+        for number in range(4):
+            tx.insert("t", "long", str(number), {"n": number})
+        tx.insert("t", "short", "1", {"n": 1})
+    assert [doc["n"] for doc in store.list("t", "long")] == [0, 1, 2, 3]
+    assert store.list("t", "short") == [{"n": 1}]
+    assert store._cache.lookup_list("t", "long") is None
+    assert store._cache.lookup_list("t", "short") is not None
