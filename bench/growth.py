@@ -114,6 +114,7 @@ def requests_for(size: int, first_id: int) -> list[tuple[str, str, dict | None]]
         ("GET", f"/accredible/v1/credentials/{target}", None),
         ("GET", f"{group}&page=1", None),
         ("GET", f"{group}&page={last_page}", None),
+        ("GET", f"{group}&page={max(1, last_page // 2)}", None),
         ("GET", f"/accredible/v1/all_credentials?email=learner{target}@example.com", None),
         (
             "POST",
@@ -267,8 +268,8 @@ def rss_mb() -> float:
 # --provider: (the table's first columns, how to fill the list, the calls to time, the key).
 CURVES = {
     "accredible": (
-        "credentials | fill s | view ms | first page ms | last page ms | v1 email ms "
-        "| v2 one hit ms",
+        "credentials | fill s | view ms | first page ms | last page ms | middle page ms "
+        "| v1 email ms | v2 one hit ms",
         fill,
         requests_for,
         AUTH,
