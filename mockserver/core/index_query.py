@@ -27,7 +27,7 @@ from sqlalchemy import and_, asc, desc, func, null, select, true
 from sqlalchemy.engine import Connection
 
 from mockserver.core.index_rows import IndexedKind
-from mockserver.core.tables import EVERY, record_counts, record_index, records
+from mockserver.core.tables import EVERY, MADE_ORDERED, record_counts, record_index, records
 
 FEW = 1000  # matches read and sorted directly; more are walked in order
 # ...unless the walk looks cheaper: it checks about (records ÷ matches) records per match it
@@ -88,6 +88,12 @@ class _Scope:
     def found(self, test: Condition) -> Any:
         """`test` on its column, as that column's index answers it."""
         return test.on(self.column(test.field))
+
+    def made_ordered(self, test: Condition) -> bool:
+        """Whether the records passing `test` can be walked in creation order in its column's
+        index: one value, of a column whose index goes on in creation order."""
+        number = int(self.indexed.columns[test.field][1:])
+        return test.values is not None and len(test.values) == 1 and number < MADE_ORDERED
 
 
 def _every(conn: Connection, scope: _Scope) -> int:
@@ -198,6 +204,8 @@ def run(
     if few:
         assert driver is not None
         return total, _made_few(conn, scope, driver, others, offset, count)
+    if driver is not None and scope.made_ordered(driver):
+        return total, _walk_made_index(conn, scope, driver, others, offset, count, total)
     return total, _walk_made(conn, scope, tests, offset, count, total)
 
 
@@ -287,6 +295,30 @@ def _made_few(
     # creation order (to skip a sort) and probe the matches for each one.
     page = page.order_by(records.c.created_at + 0, records.c.id.concat(""))
     return _page_of(conn, scope, page.offset(offset).limit(count), _MADE)
+
+
+def _walk_made_index(
+    conn: Connection,
+    scope: _Scope,
+    driver: Condition,
+    others: Sequence[Condition],
+    offset: int,
+    count: int,
+    total: int,
+) -> list[dict]:
+    """Many matches of one value in creation order: walk that value's run of its column's
+    index, which goes on in creation order (made, id), to the offset, reading no record on the
+    way unless other conditions need checking. Walked over the records instead, the middle
+    page of a 100,000-credential group took 38 ms."""
+    made, ident = record_index.c.made, record_index.c.id
+    walk = _matching(
+        scope, select(ident, made.label("created_at")).select_from(record_index), driver, others
+    )
+    if offset > total - offset - count:  # nearer the end: walk from there, back
+        walk = walk.order_by(made.desc(), ident.desc())
+        return _page_of(conn, scope, walk.offset(total - offset - count).limit(count), _MADE)
+    walk = walk.order_by(made, ident)
+    return _page_of(conn, scope, walk.offset(offset).limit(count), _MADE)
 
 
 def _walk_made(

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.core.tables import EVERY, INDEX_COLUMNS
+from mockserver.core.tables import EVERY, INDEX_COLUMNS, MADE_ORDERED
 
 # What a provider indexes of a kind: field name -> value (text), None where a record has none.
 FieldsOf = Callable[[dict], Mapping[str, str | None]]
@@ -44,12 +44,21 @@ class IndexedKind:
     def declare(
         cls, fields: Sequence[str], fields_of: FieldsOf, counted: Sequence[str]
     ) -> IndexedKind:
-        if len(fields) > INDEX_COLUMNS or len(set(fields)) != len(fields):
-            raise ValueError(f"at most {INDEX_COLUMNS} distinct fields per kind: {fields}")
+        """Counted fields take the first columns, whose indexes go on in creation order
+        (tables.MADE_ORDERED); the others take the columns after those, in the order given."""
+        ordinary = [field for field in fields if field not in counted]
+        if len(set(fields)) != len(fields) or MADE_ORDERED + len(ordinary) > INDEX_COLUMNS:
+            raise ValueError(
+                f"at most {INDEX_COLUMNS - MADE_ORDERED} distinct uncounted fields per kind: "
+                f"{fields}"
+            )
         unknown = set(counted) - set(fields)
         if unknown:
             raise ValueError(f"counted fields that are not indexed: {sorted(unknown)}")
-        columns = dict(zip(fields, _COLUMNS, strict=False))
+        if len(counted) > MADE_ORDERED:
+            raise ValueError(f"at most {MADE_ORDERED} counted fields per kind: {counted}")
+        columns = dict(zip(counted, _COLUMNS, strict=False))
+        columns |= dict(zip(ordinary, _COLUMNS[MADE_ORDERED:], strict=False))
         return cls(fields_of, columns, frozenset(counted))
 
     def row_of(self, doc: dict) -> dict[str, str]:
@@ -84,7 +93,8 @@ def _statements(dialect: str) -> dict[str, str]:
             "add_scope": "INSERT INTO index_scopes (tenant, kind) VALUES (?, ?) "
             "ON CONFLICT (tenant, kind) DO NOTHING",
             "read": f"SELECT entry, {listed} FROM record_index WHERE scope = ? AND id = ?",
-            "insert": f"INSERT INTO record_index (scope, id, {listed}) VALUES (?, ?, {marks})",
+            "insert": f"INSERT INTO record_index (scope, id, made, {listed}) "
+            f"VALUES (?, ?, ?, {marks})",
             "delete": "DELETE FROM record_index WHERE entry = ?",
             "count": "INSERT INTO record_counts (tenant, kind, field, value, n) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, field, value) "
@@ -144,8 +154,11 @@ class IndexWriter:
         self.new_scopes[key] = int(found[0])
         return int(found[0])
 
-    def reindex(self, tenant: str, kind: str, record_id: str, doc: dict | None) -> None:
-        """The record's row brought in step with `doc` (removed when it is None)."""
+    def reindex(
+        self, tenant: str, kind: str, record_id: str, doc: dict | None, made: float = 0.0
+    ) -> None:
+        """The record's row brought in step with `doc` (removed when it is None); `made` is
+        the record's created_at, kept when the row is made."""
         indexed = self._kinds.get(kind)
         if indexed is None:
             return
@@ -160,7 +173,8 @@ class IndexWriter:
             new = {} if doc is None else indexed.row_of(doc)
             if found is None and doc is not None:
                 cursor.execute(
-                    self._sql["insert"], (code, record_id, *(new.get(c) for c in _COLUMNS))
+                    self._sql["insert"],
+                    (code, record_id, made, *(new.get(c) for c in _COLUMNS)),
                 )
             elif found is not None and doc is None:
                 cursor.execute(self._sql["delete"], (found[0],))

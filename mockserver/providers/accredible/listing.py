@@ -77,14 +77,14 @@ def credential_fields(doc: dict[str, Any]) -> dict[str, str | None]:
 SORTED_BY = {name: f"by:{name}" for name in sorted(search.SORTABLE)}
 DATES = ("issued_on", "expired_on", "updated_at", "created_at")
 _ID_WIDTH = 20  # search.sort_key's ids: zero-filled to this width
-# The index's fields, each a column in this order (Store.index_kind).
+# The index's fields (Store.index_kind).
 FIELDS = (
     "group_id",
+    "department_id",
     "email",
     "recipient_name",
     "recipient_id",
     "license_id",
-    "department_id",
     *(field for field in V2_EXACT.values() if field.startswith("v2:")),
     *SORTED_BY.values(),
 )

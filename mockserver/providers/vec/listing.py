@@ -15,8 +15,8 @@ from mockserver.core.store import Store
 from mockserver.providers.vec.schemas import SORT_FIELDS
 
 DAY_FILTERS = {"issue_date": "issue_day", "generated_at": "generated_day"}
-# The index's fields per kind, each a column in this order (Store.index_kind).
-VAULT = ("status", "applicant_email", "batch_id", "newest")
+# The index's fields per kind (Store.index_kind).
+VAULT = ("status", "batch_id", "applicant_email", "newest")
 BATCH = ("status", "newest")
 
 
