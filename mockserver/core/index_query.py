@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import and_, asc, desc, func, null, select, true
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import UnaryExpression
 
 from mockserver.core.index_rows import IndexedKind
 from mockserver.core.tables import EVERY, MADE_ORDERED, record_counts, record_index, records
@@ -155,6 +156,29 @@ def _page_of(conn: Connection, scope: _Scope, walk: Any, order: list) -> list[di
     return [json.loads(row.doc) for row in conn.execute(ordered)]
 
 
+def _from_nearer_end(
+    conn: Connection,
+    scope: _Scope,
+    walk: Any,
+    keys: Sequence[Any],
+    wanted: list,
+    place: tuple[int, int, int],
+    either_end: bool = True,
+) -> list[dict]:
+    """The page of `walk` in the order of `keys` (ascending columns, or `.desc()` ones) at
+    `place` = (offset, count, total): walked from the end it is nearer to (backwards, the
+    keys reversed), unless `either_end` is off (a keyset walk starts at its mark)."""
+    offset, count, total = place
+    if either_end and offset > total - offset - count:
+        backwards = [
+            key.element if isinstance(key, UnaryExpression) else key.desc() for key in keys
+        ]
+        page = walk.order_by(*backwards).offset(total - offset - count).limit(count)
+    else:
+        page = walk.order_by(*keys).offset(offset).limit(count)
+    return _page_of(conn, scope, page, wanted)
+
+
 def run(
     conn: Connection,
     tenant: str,
@@ -253,13 +277,10 @@ def _walk_in_order(
         *[scope.checked(test) for test in tests if test.field != order.field],
         *_past(column, order),
     )
-    backwards = order.after is None and offset > total - offset - count  # nearer the end
-    first = order.descending != backwards
-    walk = walk.order_by(column.desc() if first else column)
+    keys = [column.desc() if order.descending else column]
     wanted = [("value", desc if order.descending else asc)]
-    if backwards:
-        return _page_of(conn, scope, walk.offset(total - offset - count).limit(count), wanted)
-    return _page_of(conn, scope, walk.offset(offset).limit(count), wanted)
+    place = (offset, count, total)
+    return _from_nearer_end(conn, scope, walk, keys, wanted, place, order.after is None)
 
 
 _MADE = [("created_at", asc), ("id", asc)]
@@ -314,11 +335,7 @@ def _walk_made_index(
     walk = _matching(
         scope, select(ident, made.label("created_at")).select_from(record_index), driver, others
     )
-    if offset > total - offset - count:  # nearer the end: walk from there, back
-        walk = walk.order_by(made.desc(), ident.desc())
-        return _page_of(conn, scope, walk.offset(total - offset - count).limit(count), _MADE)
-    walk = walk.order_by(made, ident)
-    return _page_of(conn, scope, walk.offset(offset).limit(count), _MADE)
+    return _from_nearer_end(conn, scope, walk, [made, ident], _MADE, (offset, count, total))
 
 
 def _walk_made(
@@ -341,8 +358,5 @@ def _walk_made(
                 and_(record_index.c.scope == scope.code, record_index.c.id == records.c.id),
             )
         ).where(*[scope.checked(test) for test in tests])
-    if offset > total - offset - count:  # nearer the end: walk from there, back
-        walk = walk.order_by(records.c.created_at.desc(), records.c.id.desc())
-        return _page_of(conn, scope, walk.offset(total - offset - count).limit(count), _MADE)
-    walk = walk.order_by(records.c.created_at, records.c.id)
-    return _page_of(conn, scope, walk.offset(offset).limit(count), _MADE)
+    keys = [records.c.created_at, records.c.id]
+    return _from_nearer_end(conn, scope, walk, keys, _MADE, (offset, count, total))
