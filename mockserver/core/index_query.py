@@ -294,27 +294,11 @@ def _made_few(
     offset: int,
     count: int,
 ) -> list[dict]:
-    """Few matches in creation order: their ids gathered on their own first (a materialised
-    CTE), then each record looked up. Left to plan the join itself, SQLite walked every record
-    of the kind in creation order testing each against the matches (20 ms for one email of
-    100,000)."""
-    ids = (
-        _matching(scope, select(record_index.c.id), driver, others)
-        .cte("matches")
-        .prefix_with("MATERIALIZED")
-    )
-    joined = ids.join(
-        records,
-        and_(
-            records.c.tenant == scope.tenant,
-            records.c.kind == scope.kind,
-            records.c.id == ids.c.id,
-        ),
-    )
-    page = select(records.c.id, records.c.created_at).select_from(joined)
-    # Ordered by expressions, not the columns: SQLite would otherwise walk every record in
-    # creation order (to skip a sort) and probe the matches for each one.
-    page = page.order_by(records.c.created_at + 0, records.c.id.concat(""))
+    """Few matches in creation order: found by the driver, sorted by the creation time each
+    index row keeps (`made`, then id)."""
+    made, ident = record_index.c.made, record_index.c.id
+    columns = select(ident, made.label("created_at")).select_from(record_index)
+    page = _matching(scope, columns, driver, others).order_by(made, ident)
     return _page_of(conn, scope, page.offset(offset).limit(count), _MADE)
 
 

@@ -21,7 +21,6 @@ from mockserver.core.tables import EVERY, INDEX_COLUMNS, MADE_ORDERED
 FieldsOf = Callable[[dict], Mapping[str, str | None]]
 INDEXED_BYTES = 255  # longer values are kept as a digest: equality still holds, order not
 INDEX_COLUMN_NAMES = tuple(f"f{number}" for number in range(INDEX_COLUMNS))
-_COLUMNS = INDEX_COLUMN_NAMES
 
 
 def index_value(value: str) -> str:
@@ -57,8 +56,8 @@ class IndexedKind:
             raise ValueError(f"counted fields that are not indexed: {sorted(unknown)}")
         if len(counted) > MADE_ORDERED:
             raise ValueError(f"at most {MADE_ORDERED} counted fields per kind: {counted}")
-        columns = dict(zip(counted, _COLUMNS, strict=False))
-        columns |= dict(zip(ordinary, _COLUMNS[MADE_ORDERED:], strict=False))
+        columns = dict(zip(counted, INDEX_COLUMN_NAMES, strict=False))
+        columns |= dict(zip(ordinary, INDEX_COLUMN_NAMES[MADE_ORDERED:], strict=False))
         return cls(fields_of, columns, frozenset(counted))
 
     def row_of(self, doc: dict) -> dict[str, str]:
@@ -84,8 +83,8 @@ def _sql(dialect: str, text: str) -> str:
 
 @functools.cache
 def _statements(dialect: str) -> dict[str, str]:
-    listed = ", ".join(_COLUMNS)
-    marks = ", ".join("?" for _ in _COLUMNS)
+    listed = ", ".join(INDEX_COLUMN_NAMES)
+    marks = ", ".join("?" for _ in INDEX_COLUMN_NAMES)
     return {
         name: _sql(dialect, text)
         for name, text in {
@@ -174,12 +173,12 @@ class IndexWriter:
             if found is None and doc is not None:
                 cursor.execute(
                     self._sql["insert"],
-                    (code, record_id, made, *(new.get(c) for c in _COLUMNS)),
+                    (code, record_id, made, *(new.get(c) for c in INDEX_COLUMN_NAMES)),
                 )
             elif found is not None and doc is None:
                 cursor.execute(self._sql["delete"], (found[0],))
             elif found is not None:
-                changed = tuple(c for c in _COLUMNS if old.get(c) != new.get(c))
+                changed = tuple(c for c in INDEX_COLUMN_NAMES if old.get(c) != new.get(c))
                 if changed:
                     cursor.execute(
                         _update(self._dialect, changed),
@@ -229,5 +228,5 @@ class IndexWriter:
 
 def stored_row(stored: Sequence[Any]) -> dict[str, str]:
     """A row read from `record_index` (its value columns, in order) by column name."""
-    pairs = zip(_COLUMNS, stored, strict=True)
+    pairs = zip(INDEX_COLUMN_NAMES, stored, strict=True)
     return {column: value for column, value in pairs if value is not None}

@@ -802,13 +802,11 @@ def _index_in_step(conn: Connection, kind: str, indexed: IndexedKind, sample: in
         read.order_by(records.c.created_at.desc(), records.c.id.desc()).limit(sample)
     ).all()
     values = [record_index.c[name] for name in INDEX_COLUMN_NAMES]
-    _with_scope = record_index.join(index_scopes, index_scopes.c.code == record_index.c.scope)
+    scoped = record_index.join(index_scopes, index_scopes.c.code == record_index.c.scope)
     for row in {(row.tenant, row.id): row for row in (*oldest, *newest)}.values():
         kept = conn.execute(
             select(*values)
-            .select_from(
-                record_index.join(index_scopes, index_scopes.c.code == record_index.c.scope)
-            )
+            .select_from(scoped)
             .where(
                 index_scopes.c.tenant == row.tenant,
                 index_scopes.c.kind == kind,
