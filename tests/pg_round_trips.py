@@ -41,6 +41,9 @@ class CountingProxy:
         self.round_trips = 0
         self.journal_round_trips = 0
         self.prepare_round_trips = 0
+        # Seconds each piece PostgreSQL sends is held before it is passed on (a slow link, or
+        # a backend slow to pass a notification on).
+        self.delay = 0.0
         # The latest messages, to show in a failed assertion: (connection, type, text).
         self.trace: deque[tuple[int, str, bytes]] = deque(maxlen=100)
         self._connections = 0
@@ -140,10 +143,11 @@ class CountingProxy:
         finally:
             writer.close()
 
-    @staticmethod
-    async def _pipe(reader, writer) -> None:
+    async def _pipe(self, reader, writer) -> None:
         try:
             while data := await reader.read(65536):
+                if self.delay:
+                    await asyncio.sleep(self.delay)
                 writer.write(data)
                 await writer.drain()
         except (ConnectionError, asyncio.CancelledError):

@@ -12,7 +12,10 @@ transaction): 0.2 of the same server's rate on SQLite. Here:
   READ COMMITTED anyway): no BEGIN and COMMIT around them;
 - control changes are announced with NOTIFY, and each server looks for announcements on its
   own listening connection without a round trip (`Listener.poll`): the control record is read
-  only when another server changed it;
+  only when another server changed it. Each server also watches that connection on a thread
+  and confirms every announcement once it has applied it; the server that made the change
+  answers only when every other listening server confirmed (`Listener.wait_for_acks`), so a
+  client that changes the control state on one server and calls another next finds it changed;
 - a quota hit is one statement (`QUOTA_HIT`); the journal is written by a background writer in
   batches (core/journal.py).
 """
@@ -22,13 +25,31 @@ from __future__ import annotations
 import select
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
+from psycopg import sql
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 
 IDLE_PING_SECONDS = 1.0
 CONTROL_CHANNEL = "mockserver_control"
+# A confirmation on the channel: "ack:<version>:<backend pid of the confirming listener>".
+ACK_PREFIX = "ack:"
+# How often a server waiting for confirmations looks again at which listeners are still
+# connected (one that went away while it waited never confirms).
+RECHECK_SECONDS = 0.2
+MAX_VERSIONS_KEPT = 256
+# The listening connections of one name in this database: the servers that must confirm.
+LISTENING = """
+SELECT pid FROM pg_stat_activity
+WHERE datname = current_database() AND application_name = %s
+"""
+
+
+def ack_payload(version: str, pid: int) -> str:
+    return f"{ACK_PREFIX}{version}:{pid}"
+
 
 # One hit of a quota, at once counted and judged: the hits of the window's earlier periods, the
 # current period's row incremented (only while under the limit unless refused hits count), and
@@ -73,15 +94,26 @@ def ping_when_idle(engine: Engine) -> None:
 
 class Listener:
     """A connection of its own that LISTENs on a channel. `poll()` reads what PostgreSQL has
-    already sent it, without a round trip: a NOTIFY committed before a request arrives has
-    reached this socket by then (PostgreSQL signals listeners as the commit completes)."""
+    already sent it, without a round trip. Confirmations (ACK_PREFIX) are kept apart, for
+    `wait_for_acks`. `name`, when given, is the connection's application_name, by which other
+    servers find it in pg_stat_activity (set after LISTEN: a listener they find hears them)."""
 
-    def __init__(self, engine: Engine, channel: str) -> None:
+    def __init__(self, engine: Engine, channel: str, name: str | None = None) -> None:
         self._engine = engine
         self._channel = channel
+        self._name = name
         self._connection: Any = None
         self._lock = threading.Lock()
-        self._received: list[str] = []  # read by `wait_for`, not yet returned by `poll`
+        self._received: list[str] = []  # announcements not yet returned by `poll`
+        # Confirmations read, by version: the latest MAX_VERSIONS_KEPT versions' only.
+        self._acks: dict[str, set[int]] = {}
+
+    @property
+    def pid(self) -> int | None:
+        """The listening connection's backend pid (what other servers expect confirmations
+        from), without a round trip; None while there is no connection."""
+        connection = self._connection
+        return None if connection is None else int(connection.info.backend_pid)
 
     def poll(self) -> list[str] | None:
         """Payloads announced since the last poll; None when there was no listening connection
@@ -94,21 +126,57 @@ class Listener:
             payloads, self._received = self._received, []
             return payloads
 
-    def wait_for(self, payload: str, seconds: float) -> bool:
-        """Until `payload` (announced by this server) comes back to this connection, at most
-        `seconds`. PostgreSQL signals every listener as a commit completes; once our own
-        announcement is back, the other servers' connections have theirs too, so a client that
-        changes the control state on one server and calls another next finds it changed."""
+    def wait_readable(self, seconds: float) -> bool:
+        """Until something arrives on the connection, at most `seconds`, without reading it or
+        holding the lock (the watching thread). True when there is something to read, or no
+        working connection (the caller's `poll` makes one)."""
+        socket = self._socket()
+        if socket is None:
+            return True
+        try:
+            readable, _, _ = select.select([socket], [], [], seconds)
+        except (OSError, ValueError):  # closed under us: the caller polls again
+            return True
+        return bool(readable)
+
+    def wait_for_acks(
+        self,
+        version: str,
+        pids: set[int],
+        seconds: float,
+        listening: Callable[[], set[int]],
+    ) -> set[int]:
+        """Until the listeners `pids` confirmed `version`, at most `seconds`; every
+        RECHECK_SECONDS, those no longer connected (`listening()`: the pids connected now) are
+        no longer waited for. Returns the pids that did not confirm. Whoever reads the
+        connection meanwhile (a request's poll, the watching thread) keeps what it reads
+        here, so the wait is not held under the lock."""
+        waiting = set(pids)
         deadline = time.monotonic() + seconds
+        recheck = time.monotonic() + RECHECK_SECONDS
+        while waiting:
+            with self._lock:
+                if self._connection is None or not self._read():
+                    break
+                waiting -= self._acks.get(version, set())
+                socket = self._connection.pgconn.socket
+            now = time.monotonic()
+            if not waiting or now >= deadline:
+                break
+            if now >= recheck:
+                waiting &= listening()
+                recheck = now + RECHECK_SECONDS
+                continue
+            # Short: another thread may have read what woke us (then we look again).
+            select.select([socket], [], [], min(deadline, recheck, now + 0.02) - now)
+        return waiting
+
+    def _socket(self) -> int | None:
         with self._lock:
-            while self._connection is not None and self._read():
-                if payload in self._received:
-                    return True
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                select.select([self._connection.pgconn.socket], [], [], remaining)
-        return False
+            try:
+                return None if self._connection is None else self._connection.pgconn.socket
+            except Exception:  # noqa: BLE001 - a closed connection has no socket
+                return None
 
     def _read(self) -> bool:
         """Take what the connection has received; False (and the connection closed) if it
@@ -117,7 +185,14 @@ class Listener:
             pgconn = self._connection.pgconn
             pgconn.consume_input()
             while (notice := pgconn.notifies()) is not None:
-                self._received.append(notice.extra.decode())
+                payload = notice.extra.decode()
+                if payload.startswith(ACK_PREFIX):
+                    version, _, pid = payload[len(ACK_PREFIX) :].rpartition(":")
+                    if version not in self._acks and len(self._acks) >= MAX_VERSIONS_KEPT:
+                        del self._acks[next(iter(self._acks))]  # the oldest
+                    self._acks.setdefault(version, set()).add(int(pid))
+                else:
+                    self._received.append(payload)
             return True
         except Exception:  # noqa: BLE001 - a broken connection: listen afresh next time
             self._close()
@@ -129,7 +204,11 @@ class Listener:
             pooled.detach()  # ours for good: a pooled connection would be reset on return
             connection = pooled.dbapi_connection
             connection.autocommit = True
-            connection.execute(f"LISTEN {self._channel}")
+            statement = sql.SQL("LISTEN {}").format(sql.Identifier(self._channel))
+            if self._name is not None:  # in the same round trip, after LISTEN
+                named = sql.SQL("SET application_name = {}").format(sql.Literal(self._name))
+                statement = sql.SQL("; ").join([statement, named])
+            connection.execute(statement)
             self._connection = connection
         except Exception:  # noqa: BLE001 - PostgreSQL unreachable: try again on the next poll
             self._connection = None

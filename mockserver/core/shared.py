@@ -10,28 +10,46 @@ and each scheduler pass, looks at what that connection has already received (no 
 core/postgres.py's Listener): it reads the control record only when another server announced a
 change, or when its listening connection was lost and it cannot know what it missed.
 
+A thread of each server also waits on that connection, so an announcement is applied as soon
+as it arrives, requests or not, and then confirmed (an "ack" on the same channel). The server
+that made the change answers its client only once every other listening server (found in
+pg_stat_activity by the listening connection's name) confirmed it, or went away, or
+ANNOUNCE_WAIT_SECONDS passed (a log line names the servers that did not confirm). So a client
+that changes the control state on one server and calls another next finds it changed: without
+the confirmations, the other server's PostgreSQL backend could still be on its way to passing
+the announcement on.
+
 On a store that only one process uses (SQLite in memory or in a file) this does nothing and
 costs nothing: `sync()` returns at once and `change()` is an empty block.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from mockserver.core.clock import Clock
 from mockserver.core.faults import Faults
-from mockserver.core.postgres import CONTROL_CHANNEL
+from mockserver.core.postgres import CONTROL_CHANNEL, ack_payload
 from mockserver.core.ratelimit import Quota, RateLimiter
 from mockserver.core.store import Store
 
+log = logging.getLogger("mockserver.shared")
+
 TENANT = "_mock"
-# How long a change waits for its own announcement to come back (see Listener.wait_for); only
-# a PostgreSQL in trouble takes more than milliseconds.
+# How long a change waits for its own announcement to come back, and for the other servers'
+# confirmations (Listener.wait_for, wait_for_acks); only a server or a PostgreSQL in trouble
+# takes more than milliseconds.
 ANNOUNCE_WAIT_SECONDS = 2.0
+# The listening connections' application_name: how a changing server finds the others.
+LISTENER_NAME = "mockserver control"
+# How long the watching thread waits on the connection before looking whether it should stop.
+WATCH_SECONDS = 0.5
 KIND = "control"
 RECORD = "state"
 
@@ -57,10 +75,14 @@ class ControlSync:
         self._lock = threading.RLock()
         self._version: str | None = None  # of the control record last applied or written
         self._reset_id: str | None = None
-        self._listener = store.listener(CONTROL_CHANNEL) if self.enabled else None
+        self._listener = store.listener(CONTROL_CHANNEL, LISTENER_NAME) if self.enabled else None
+        self._mine: deque[str] = deque(maxlen=64)  # versions this server announced
+        self._stopping = threading.Event()
+        self._watcher: threading.Thread | None = None
 
     def start(self) -> None:
-        """Take the shared state as it is when this server joins (no reset of our own)."""
+        """Take the shared state as it is when this server joins (no reset of our own), and
+        watch for changes from then on."""
         if self._listener is None:
             return
         self._listener.poll()  # listening before reading: no change falls between the two
@@ -69,6 +91,24 @@ class ControlSync:
             with self._lock:
                 self._reset_id = doc.get("reset_id")
                 self._apply(doc)
+        self._watcher = threading.Thread(
+            target=self._watch, name="mockserver-control-watch", daemon=True
+        )
+        self._watcher.start()
+
+    def _watch(self) -> None:
+        """Apply and confirm announcements as they arrive (see the module docstring)."""
+        assert self._listener is not None
+        while not self._stopping.is_set():
+            if not self._listener.wait_readable(WATCH_SECONDS) or self._stopping.is_set():
+                continue
+            try:
+                self.sync()
+            except Exception:  # noqa: BLE001 - PostgreSQL unreachable: the next pass retries
+                log.warning("shared control state: could not be read", exc_info=True)
+                self._stopping.wait(WATCH_SECONDS)
+            if self._listener.pid is None:
+                self._stopping.wait(WATCH_SECONDS)  # not listening: not in a tight loop
 
     def sync(self, read: bool = False) -> None:
         """Bring this server up to the shared control state, if another server changed it;
@@ -79,15 +119,14 @@ class ControlSync:
         # it rather than finding the announcement taken and the old state still in place.
         with self._lock:
             announced = self._listener.poll()
-            if (
-                not read
-                and announced is not None
-                and all(version == self._version for version in announced)
-            ):
-                return  # nothing, or only our own changes
-            doc = self._store.get(TENANT, KIND, RECORD)
-            if doc is not None and doc.get("version") != self._version:
-                self._apply(doc)
+            theirs = [version for version in announced or () if version not in self._mine]
+            if read or announced is None or any(v != self._version for v in theirs):
+                doc = self._store.get(TENANT, KIND, RECORD)
+                if doc is not None and doc.get("version") != self._version:
+                    self._apply(doc)
+            pid = self._listener.pid
+            for version in theirs if pid is not None else ():
+                self._store.announce(CONTROL_CHANNEL, ack_payload(version, pid))
 
     @contextmanager
     def change(self, reset: bool = False) -> Iterator[None]:
@@ -95,7 +134,7 @@ class ControlSync:
         sees the change from its next request. Changes by two servers at once are applied
         one after the other (the control record stays locked meanwhile). `reset` tells the
         other servers that this one reset the sandbox."""
-        if not self.enabled:
+        if self._listener is None:
             yield
             return
         with self._lock:
@@ -112,12 +151,30 @@ class ControlSync:
                 if reset:
                     self._reset_id = secrets.token_hex(8)
                 self._version = secrets.token_hex(8)
+                self._mine.append(self._version)
                 tx.put(TENANT, KIND, RECORD, self._describe())
                 tx.notify(CONTROL_CHANNEL, self._version)
-            if self._listener is not None:
-                self._listener.wait_for(self._version, ANNOUNCE_WAIT_SECONDS)
+                # Listening before this commits: each of them hears the announcement.
+                others = tx.listening(LISTENER_NAME) - {self._listener.pid}
+            version = self._version
+        # Not under the lock: the watching thread applies and confirms other servers' changes
+        # meanwhile (two servers changing at once each wait for the other's confirmation).
+        silent = self._listener.wait_for_acks(
+            version, others, ANNOUNCE_WAIT_SECONDS, lambda: self._store.listening(LISTENER_NAME)
+        )
+        if silent:
+            log.warning(
+                "shared control state: %d server(s) did not confirm a change within %g s"
+                " (PostgreSQL backend pids %s); they may answer from the old state a while",
+                len(silent),
+                ANNOUNCE_WAIT_SECONDS,
+                ", ".join(map(str, sorted(silent))),
+            )
 
     def close(self) -> None:
+        self._stopping.set()
+        if self._watcher is not None:
+            self._watcher.join(WATCH_SECONDS * 4)
         if self._listener is not None:
             self._listener.close()
 

@@ -292,8 +292,12 @@ class Transaction:
     def notify(self, channel: str, payload: str) -> None:
         """Announce `payload` to every server listening on `channel` when this transaction
         commits (PostgreSQL's NOTIFY; nothing to announce to on a store no one shares)."""
-        if self._conn.dialect.name == "postgresql":
-            self._conn.exec_driver_sql("SELECT pg_notify(%s, %s)", (channel, payload))
+        _notify(self._conn, channel, payload)
+
+    def listening(self, name: str) -> set[int]:
+        """The backend pids of the connections named `name` listening on this store
+        (core/postgres.py's LISTENING; none on a store no one shares)."""
+        return _listening(self._conn, name)
 
     def release(self, tenant: str, scope: str, key: str) -> None:
         self._conn.execute(_RELEASE, {"tenant": tenant, "scope": scope, "key": key})
@@ -754,15 +758,37 @@ class Store:
             for row in rows
         ]
 
-    def listener(self, channel: str) -> postgres.Listener:
-        """A connection listening for what other servers on this store announce (notify)."""
-        return postgres.Listener(self.engine, channel)
+    def listener(self, channel: str, name: str | None = None) -> postgres.Listener:
+        """A connection listening for what other servers on this store announce (notify);
+        `name` lets them find it (`listening`)."""
+        return postgres.Listener(self.engine, channel, name)
+
+    def listening(self, name: str) -> set[int]:
+        """See Transaction.listening; read outside a transaction."""
+        with self._connection(read_only=True) as conn:
+            return _listening(conn, name)
+
+    def announce(self, channel: str, payload: str) -> None:
+        """Notify `payload` on `channel` at once (one statement, committed on its own)."""
+        with self._connection(read_only=True) as conn:
+            _notify(conn, channel, payload)
 
     def close(self) -> None:
         self._memory_connection = None
         self.engine.dispose()
         if self._bookkeeping is not self.engine:
             self._bookkeeping.dispose()
+
+
+def _notify(conn: Connection, channel: str, payload: str) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_notify(%s, %s)", (channel, payload))
+
+
+def _listening(conn: Connection, name: str) -> set[int]:
+    if conn.dialect.name != "postgresql":
+        return set()
+    return {int(pid) for (pid,) in conn.exec_driver_sql(postgres.LISTENING, (name,))}
 
 
 def _index_in_step(conn: Connection, kind: str, indexed: IndexedKind, sample: int = 10) -> bool:

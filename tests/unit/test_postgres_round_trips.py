@@ -5,14 +5,14 @@ every message the servers send PostgreSQL (tests/pg_round_trips.py)."""
 
 from __future__ import annotations
 
-import time
+import logging
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 
 from mockserver.app import create_app
-from mockserver.core import postgres
+from mockserver.core import postgres, shared
 from mockserver.core.store import Store
 from mockserver.settings import Settings
 from tests.pg_round_trips import CountingProxy, through
@@ -72,15 +72,11 @@ def test_an_ordinary_request_makes_two_round_trips_and_control_changes_are_pushe
         assert len(second.journal.entries({"path": DETAILS})) == 30  # both servers' entries
         assert proxy.journal_round_trips > journal_before
 
-        # A clock change on the first server: announced, so the second reads the control
-        # record once (its next request), and its requests after that cost two again.
+        # A clock change on the first server: announced, read and confirmed by the second
+        # server's watching thread before the first answers; the second's requests still
+        # cost two.
         moved = one.post("/_mock/clock", json={"set": "2031-05-01T00:00:00Z", "freeze": True})
         assert moved.status_code == 200
-        # PostgreSQL has signalled the second server's listening connection by now (the first
-        # waited for its own announcement), but the relay in this process forwards it on a
-        # thread of its own: a moment for that hop, which servers without the relay lack.
-        time.sleep(0.05)
-        assert _trips(proxy, second, lambda: two.get(DETAILS, headers=AUTH)) == 3
         assert second.clock.now().isoformat().startswith("2031-05-01T00:00:00")
         assert _trips(proxy, second, lambda: two.get(DETAILS, headers=AUTH)) == 2
     finally:
@@ -88,10 +84,19 @@ def test_an_ordinary_request_makes_two_round_trips_and_control_changes_are_pushe
         second.close()
 
 
+def _stop_watching(runtime) -> None:
+    """The server's thread that applies announcements as they arrive, stopped: what is left
+    is what a request does."""
+    runtime.shared._stopping.set()
+    runtime.shared._watcher.join(5)
+    assert not runtime.shared._watcher.is_alive()
+
+
 def test_a_server_that_lost_its_listening_connection_reads_the_control_record(proxy) -> None:
     app, runtime = _server(proxy)
     other_app, other = _server(proxy)
     try:
+        _stop_watching(runtime)
         client = app.test_client()
         for _ in range(10):
             client.get(DETAILS, headers=AUTH)
@@ -104,3 +109,62 @@ def test_a_server_that_lost_its_listening_connection_reads_the_control_record(pr
     finally:
         runtime.close()
         other.close()
+
+
+def test_a_change_answers_once_the_other_server_applied_it_however_slow_its_link(proxy) -> None:
+    """PostgreSQL passes an announcement on to each listening server on its own time: here the
+    second server's link holds everything for 0.2 s. The first server answers the change only
+    once the second confirmed it, so the client's next call, on the second, finds it (without
+    the confirmations the announcement was still in the relay at that point)."""
+    first_app = create_app(Settings(public_url="http://127.0.0.1:8080", store_url=pg_url()))
+    first = first_app.extensions["mockserver"]
+    first.scheduler.stop()
+    second_app, second = _server(proxy)
+    try:
+        proxy.delay = 0.2
+        client = first_app.test_client()
+        for moment in ("2031-05-01T00:00:00Z", "2032-06-02T00:00:00Z"):
+            moved = client.post("/_mock/clock", json={"set": moment, "freeze": True})
+            assert moved.status_code == 200
+            assert second.clock.now().isoformat().startswith(moment[:19])
+        added = client.post("/_mock/faults", json={"provider": "accredible", "status": 503})
+        assert added.status_code == 201, added.get_data(as_text=True)
+        answer = second_app.test_client().get(DETAILS, headers=AUTH)
+        assert answer.status_code == 503
+    finally:
+        proxy.delay = 0.0
+        first.close()
+        second.close()
+
+
+def test_a_server_that_does_not_confirm_is_waited_for_a_bounded_time(
+    proxy, monkeypatch, caplog
+) -> None:
+    """A server that hears but never confirms (stuck) does not hold changes up for good: the
+    wait ends after ANNOUNCE_WAIT_SECONDS, with a log line naming it."""
+    monkeypatch.setattr(shared, "ANNOUNCE_WAIT_SECONDS", 0.5)
+    app, runtime = _server(proxy)
+    stuck_app, stuck = _server(proxy)
+    try:
+        _stop_watching(stuck)
+        pid = stuck.shared._listener.pid
+        assert pid is not None
+        with caplog.at_level(logging.WARNING, logger="mockserver.shared"):
+            moved = app.test_client().post("/_mock/clock", json={"advance": "1h"})
+        assert moved.status_code == 200
+        assert f"did not confirm a change within 0.5 s (PostgreSQL backend pids {pid})" in (
+            caplog.text
+        )
+        caplog.clear()
+        # Once it has caught up (its next request), it confirms again.
+        stuck_app.test_client().get(DETAILS, headers=AUTH)
+        stuck.shared._stopping.clear()
+        stuck.shared.start()
+        with caplog.at_level(logging.WARNING, logger="mockserver.shared"):
+            moved = app.test_client().post("/_mock/clock", json={"advance": "1h"})
+        assert moved.status_code == 200
+        assert "did not confirm" not in caplog.text
+        assert stuck.clock.state() == runtime.clock.state()
+    finally:
+        runtime.close()
+        stuck.close()
