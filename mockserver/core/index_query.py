@@ -27,7 +27,7 @@ from sqlalchemy import and_, asc, desc, func, null, select, true
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import UnaryExpression
 
-from mockserver.core.index_rows import IndexedKind
+from mockserver.core.index_rows import TIE_COLUMN, IndexedKind
 from mockserver.core.tables import EVERY, MADE_ORDERED, record_counts, record_index, records
 
 FEW = 1000  # matches read and sorted directly; more are walked in order
@@ -63,7 +63,9 @@ class Condition:
 @dataclass(frozen=True)
 class Order:
     """An indexed field whose values are unique within a kind (so the order is total), walked
-    ascending or descending; `after` starts the walk past that value (keyset paging)."""
+    ascending or descending; `after` starts the walk past that value (keyset paging). An
+    ordered field (IndexedKind.declare) need not be unique: its ties break on the kind's tie
+    field, ascending in either direction (no keyset paging there)."""
 
     field: str
     descending: bool = False
@@ -93,8 +95,20 @@ class _Scope:
     def made_ordered(self, test: Condition) -> bool:
         """Whether the records passing `test` can be walked in creation order in its column's
         index: one value, of a column whose index goes on in creation order."""
-        number = int(self.indexed.columns[test.field][1:])
-        return test.values is not None and len(test.values) == 1 and number < MADE_ORDERED
+        column = self.indexed.columns[test.field]
+        one = test.values is not None and len(test.values) == 1
+        return one and column.startswith("f") and int(column[1:]) < MADE_ORDERED
+
+    def sort_keys(self, order: Order, read: Any = None) -> list[tuple[str, Any, bool]]:
+        """(label, expression, descending) for each key of `order`: its column, then, for an
+        ordered field (tables.ORDER_COLUMNS), the tie column ascending. `read(column)` wraps
+        each column (to read it from the row in hand rather than through its index)."""
+        wrap = read or (lambda column: column)
+        column = self.indexed.columns[order.field]
+        keys = [("value", wrap(record_index.c[column]), order.descending)]
+        if column.startswith("o"):
+            keys.append(("tie", wrap(record_index.c[TIE_COLUMN]), False))
+        return keys
 
 
 def _every(conn: Connection, scope: _Scope) -> int:
@@ -233,11 +247,21 @@ def run(
     return total, _walk_made(conn, scope, tests, offset, count, total)
 
 
-def _past(column: Any, order: Order) -> list:
-    """The keyset condition: values after `order.after` in the order's direction."""
+def _past(column: Any, order: Order, keys: Sequence[tuple[str, Any, bool]]) -> list:
+    """The keyset condition: values after `order.after` in the order's direction (an order
+    with a tie column takes none: the lists using one page by offset)."""
     if order.after is None:
         return []
+    if len(keys) > 1:
+        raise ValueError(f"{order.field!r} breaks ties on another column: no keyset paging")
     return [column < order.after if order.descending else column > order.after]
+
+
+def _ordering(keys: Sequence[tuple[str, Any, bool]]) -> tuple[list, list]:
+    """The ORDER BY terms of `keys`, and how `_page_of` orders the page by their labels."""
+    terms = [expression.desc() if down else expression for _, expression, down in keys]
+    wanted = [(label, desc if down else asc) for label, _, down in keys]
+    return terms, wanted
 
 
 def _sorted_few(
@@ -249,13 +273,13 @@ def _sorted_few(
     offset: int,
     count: int,
 ) -> list[dict]:
-    """Few matches: found by the driver, sorted by the order's column (on the same row)."""
-    value = func.coalesce(scope.column(order.field), null())
-    columns = select(record_index.c.id, value.label("value")).select_from(record_index)
-    page = _matching(scope, columns, driver, others).where(*_past(value, order))
-    page = page.order_by(value.desc() if order.descending else value)
-    wanted = [("value", desc if order.descending else asc)]
-    return _page_of(conn, scope, page.offset(offset).limit(count), wanted)
+    """Few matches: found by the driver, sorted by the order's columns (on the same row)."""
+    keys = scope.sort_keys(order, read=lambda column: func.coalesce(column, null()))
+    labelled = [expression.label(label) for label, expression, _ in keys]
+    columns = select(record_index.c.id, *labelled).select_from(record_index)
+    page = _matching(scope, columns, driver, others).where(*_past(keys[0][1], order, keys))
+    terms, wanted = _ordering(keys)
+    return _page_of(conn, scope, page.order_by(*terms).offset(offset).limit(count), wanted)
 
 
 def _walk_in_order(
@@ -270,17 +294,19 @@ def _walk_in_order(
     """Many matches: walk the order's column index, checking each row; a test on the order's
     column itself bounds the walk."""
     column = scope.column(order.field)
-    walk = select(record_index.c.id, column.label("value")).where(
+    keys = scope.sort_keys(order)
+    walk = select(
+        record_index.c.id, *[expression.label(label) for label, expression, _ in keys]
+    ).where(
         record_index.c.scope == scope.code,
         column.isnot(None),  # the column's index holds only rows that have a value
         *[test.on(column) for test in tests if test.field == order.field],
         *[scope.checked(test) for test in tests if test.field != order.field],
-        *_past(column, order),
+        *_past(column, order, keys),
     )
-    keys = [column.desc() if order.descending else column]
-    wanted = [("value", desc if order.descending else asc)]
+    terms, wanted = _ordering(keys)
     place = (offset, count, total)
-    return _from_nearer_end(conn, scope, walk, keys, wanted, place, order.after is None)
+    return _from_nearer_end(conn, scope, walk, terms, wanted, place, order.after is None)
 
 
 _MADE = [("created_at", asc), ("id", asc)]

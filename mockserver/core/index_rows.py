@@ -15,12 +15,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.core.tables import EVERY, INDEX_COLUMNS, MADE_ORDERED
+from mockserver.core.tables import EVERY, INDEX_COLUMNS, MADE_ORDERED, ORDER_COLUMNS
 
 # What a provider indexes of a kind: field name -> value (text), None where a record has none.
 FieldsOf = Callable[[dict], Mapping[str, str | None]]
 INDEXED_BYTES = 255  # longer values are kept as a digest: equality still holds, order not
-INDEX_COLUMN_NAMES = tuple(f"f{number}" for number in range(INDEX_COLUMNS))
+FIELD_COLUMNS = tuple(f"f{number}" for number in range(INDEX_COLUMNS))
+ORDER_COLUMN_NAMES = tuple(f"o{number}" for number in range(ORDER_COLUMNS))
+TIE_COLUMN = "tie"
+# Every column of `record_index` that holds a record's values, in the table's order.
+INDEX_COLUMN_NAMES = (*FIELD_COLUMNS, *ORDER_COLUMN_NAMES, TIE_COLUMN)
 
 
 def index_value(value: str) -> str:
@@ -41,11 +45,26 @@ class IndexedKind:
 
     @classmethod
     def declare(
-        cls, fields: Sequence[str], fields_of: FieldsOf, counted: Sequence[str]
+        cls,
+        fields: Sequence[str],
+        fields_of: FieldsOf,
+        counted: Sequence[str],
+        ordered: Sequence[str] = (),
+        tie: str | None = None,
     ) -> IndexedKind:
         """Counted fields take the first columns, whose indexes go on in creation order
-        (tables.MADE_ORDERED); the others take the columns after those, in the order given."""
-        ordinary = [field for field in fields if field not in counted]
+        (tables.MADE_ORDERED); the others take the columns after those, in the order given.
+        `ordered` fields (among `fields`) are sort orders whose ties break on the `tie` field,
+        ascending in either direction (tables.ORDER_COLUMNS)."""
+        if ordered and (tie is None or tie not in fields or tie in ordered):
+            raise ValueError(f"ordered fields need a tie field of their own among {fields}")
+        if len(ordered) > ORDER_COLUMNS or set(ordered) & set(counted):
+            raise ValueError(f"at most {ORDER_COLUMNS} ordered fields, none counted: {ordered}")
+        unknown = set(ordered) - set(fields)
+        if unknown:
+            raise ValueError(f"ordered fields that are not indexed: {sorted(unknown)}")
+        apart = {*ordered, *([tie] if ordered else [])}
+        ordinary = [field for field in fields if field not in counted and field not in apart]
         if len(set(fields)) != len(fields) or MADE_ORDERED + len(ordinary) > INDEX_COLUMNS:
             raise ValueError(
                 f"at most {INDEX_COLUMNS - MADE_ORDERED} distinct uncounted fields per kind: "
@@ -56,8 +75,12 @@ class IndexedKind:
             raise ValueError(f"counted fields that are not indexed: {sorted(unknown)}")
         if len(counted) > MADE_ORDERED:
             raise ValueError(f"at most {MADE_ORDERED} counted fields per kind: {counted}")
-        columns = dict(zip(counted, INDEX_COLUMN_NAMES, strict=False))
-        columns |= dict(zip(ordinary, INDEX_COLUMN_NAMES[MADE_ORDERED:], strict=False))
+        columns = dict(zip(counted, FIELD_COLUMNS, strict=False))
+        columns |= dict(zip(ordinary, FIELD_COLUMNS[MADE_ORDERED:], strict=False))
+        columns |= dict(zip(ordered, ORDER_COLUMN_NAMES, strict=False))
+        if ordered:
+            assert tie is not None
+            columns[tie] = TIE_COLUMN
         return cls(fields_of, columns, frozenset(counted))
 
     def row_of(self, doc: dict) -> dict[str, str]:

@@ -21,13 +21,18 @@ def mirrored(text: str) -> str:
     return "".join(chr(0x9E - ord(char)) if " " <= char <= "~" else char for char in text)
 
 
+def sort_value(value: object) -> str:
+    """The index value placing a record by the key `(value is None, str(value or ""))` in an
+    ordered field (ties broken on a column of their own, tables.ORDER_COLUMNS): None after
+    every value ascending, before them descending."""
+    return f"{'1' if value is None else '0'}{str(value or '')[:PREFIX]}"
+
+
 def sort_key(value: object, tie: str, descending: bool) -> str:
     """The index value placing a record with `value` as the key `(value is None, str(value or
     ""))` sorts it (None after every value ascending, before them descending), ties broken by
     `tie` (fixed width, in creation order) ascending either way."""
-    flag = "1" if value is None else "0"
-    text = str(value or "")[:PREFIX]
-    return f"{flag}{text}{_SEPARATOR}{mirrored(tie) if descending else tie}"
+    return f"{sort_value(value)}{_SEPARATOR}{mirrored(tie) if descending else tie}"
 
 
 def key_then_tie(text: str, tie: str) -> str:

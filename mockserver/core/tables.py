@@ -71,6 +71,13 @@ INDEX_COLUMNS = 24
 # walks that index alone to its offset, without visiting each record (IndexedKind.declare
 # puts counted fields there).
 MADE_ORDERED = 4
+# Sort fields whose ties break on one field of the kind, `tie` (creation order, say), the same
+# way in both directions: a column each (o0…), with two indexes, (value, tie) and (value
+# descending, tie), both walked forwards. Ties stay in creation order either way, and a new
+# record goes at the end of its value's run in both (appended, so the indexes' pages stay full;
+# a descending key walked backwards put each new record at the front of its run, and half-empty
+# pages behind it). The value and the tie are kept once in the row, not once per direction.
+ORDER_COLUMNS = 8
 record_index = Table(
     "record_index",
     metadata,
@@ -82,6 +89,8 @@ record_index = Table(
     Column("id", String(400), nullable=False),
     Column("made", Float, nullable=False),  # the record's created_at: creation order is (made, id)
     *(Column(f"f{number}", INDEX_TEXT, nullable=True) for number in range(INDEX_COLUMNS)),
+    *(Column(f"o{number}", INDEX_TEXT, nullable=True) for number in range(ORDER_COLUMNS)),
+    Column("tie", INDEX_TEXT, nullable=True),
     UniqueConstraint("scope", "id", name="uq_record_index_record"),
 )
 for _number in range(INDEX_COLUMNS):
@@ -95,6 +104,17 @@ for _number in range(INDEX_COLUMNS):
         sqlite_where=_column.isnot(None),
         postgresql_where=_column.isnot(None),
     )
+for _number in range(ORDER_COLUMNS):
+    _column = record_index.c[f"o{_number}"]
+    for _direction, _key in (("up", _column), ("down", _column.desc())):
+        Index(
+            f"ix_record_index_o{_number}_{_direction}",
+            record_index.c.scope,
+            _key,
+            record_index.c.tie,
+            sqlite_where=_column.isnot(None),
+            postgresql_where=_column.isnot(None),
+        )
 
 
 # How many records of a kind have each value of its counted fields (those many records share:

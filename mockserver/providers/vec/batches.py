@@ -56,6 +56,8 @@ class BatchService:
             listing.certificate_fields,
             ("batch_id", "status", "customer_id"),
             fields=listing.CERTIFICATE,
+            ordered=listing.CERTIFICATE_ORDERS,
+            tie=listing.TIE,
         )
         self.reload()
 
@@ -224,7 +226,7 @@ class BatchService:
         # Laravel turns an empty parameter into null, and a null sort means the default.
         field, direction = params.get("sort_field") or "created_at", params.get("sort_order")
         direction = direction or "desc"
-        order = listing.order_field(field, direction)
+        order = listing.order_field(field)
         page = {"offset": (number - 1) * size, "limit": size}
         if params.get("search"):
             page = {}

@@ -3,14 +3,15 @@
 
 The orders are the ones the lists had when they sorted every record in Python: batches newest
 first; certificates by `sort_field` (created_at unless asked), empty values last ascending and
-first descending, ties in creation order either way (core/order_keys.py).
+first descending, ties in creation order either way (core/order_keys.py). A certificate's sort
+fields are ordered fields of the index (one value each, both directions, ties on its `tie`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from mockserver.core.order_keys import sort_key
+from mockserver.core.order_keys import sort_key, sort_value
 from mockserver.core.store import Store
 from mockserver.providers.vec.schemas import SORT_FIELDS
 
@@ -41,8 +42,8 @@ def batch_fields(batch: dict[str, Any]) -> dict[str, str | None]:
 
 
 def certificate_fields(certificate: dict[str, Any]) -> dict[str, str | None]:
-    """A certificate's equality filters, the days its date filters compare, and one key per
-    sort field and direction."""
+    """A certificate's equality filters, the days its date filters compare, a value per sort
+    field, and its place in creation order (the tie)."""
     fields: dict[str, str | None] = {
         "batch_id": str(certificate["batch_id"]),
         "status": str(certificate["status"]),
@@ -51,11 +52,9 @@ def certificate_fields(certificate: dict[str, Any]) -> dict[str, str | None]:
     for name, day_field in DAY_FILTERS.items():
         value = certificate.get(name)
         fields[day_field] = value[:10] if value else None
-    tie = _tie(certificate)
     for name in SORT_FIELDS:
-        value = certificate.get(name)
-        fields[order_field(name, "asc")] = sort_key(value, tie, descending=False)
-        fields[order_field(name, "desc")] = sort_key(value, tie, descending=True)
+        fields[order_field(name)] = sort_value(certificate.get(name))
+    fields[TIE] = _tie(certificate)
     return fields
 
 
@@ -76,30 +75,40 @@ def newest_page(
     return docs, total
 
 
-def order_field(name: str, direction: str) -> str:
-    """The index field that orders certificates by `name` in `direction` ("asc" or "desc").
-    Short: fourteen of these are kept per certificate, each twice."""
-    return f"{name}:{direction[0]}"
+def order_field(name: str) -> str:
+    """The index field that orders certificates by `name`, either way."""
+    return f"by:{name}"
 
 
 def _tie(doc: dict[str, Any]) -> str:
-    """Creation order, fixed width and short (it is in fourteen index values per
-    certificate): when the batch was made (real time: the server clock may stand still), the
+    """Creation order, fixed width and short (each of a certificate's fourteen sort indexes
+    holds it): when the batch was made (real time: the server clock may stand still), the
     batch, the certificate's CSV row. Records made before `made_ns` was kept add their id."""
     made = int(doc.get("made_ns", 0))
     batch = str(doc.get("batch_id") or doc.get("id") or "")[:8]
-    tie = f"{made:020d}{batch:8.8}{int(doc.get('row', 0)):06d}"
+    tie = f"{_digits(made, 11)}{batch:8.8}{_digits(int(doc.get('row', 0)), 4)}"
     return tie if made else tie + str(doc.get("uuid") or doc.get("id"))
+
+
+_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"  # in text order
+
+
+def _digits(number: int, width: int) -> str:
+    """`number` in base 62, `width` digits: fixed width, so text order is number order (11
+    digits hold any nanosecond time, 4 any CSV row: 62**4 is 14,776,336)."""
+    digits = []
+    for _ in range(width):
+        number, digit = divmod(number, 62)
+        digits.append(_DIGITS[digit])
+    if number:
+        raise ValueError(f"too large for {width} base-62 digits")
+    return "".join(reversed(digits))
 
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-CERTIFICATE = (
-    "batch_id",
-    "status",
-    "customer_id",
-    *DAY_FILTERS.values(),
-    *(order_field(name, direction) for name in SORT_FIELDS for direction in ("asc", "desc")),
-)
+TIE = "tie"
+CERTIFICATE_ORDERS = tuple(order_field(name) for name in SORT_FIELDS)
+CERTIFICATE = ("batch_id", "status", "customer_id", *DAY_FILTERS.values(), *CERTIFICATE_ORDERS, TIE)
