@@ -113,7 +113,17 @@ class Listener:
         """The listening connection's backend pid (what other servers expect confirmations
         from), without a round trip; None while there is no connection."""
         connection = self._connection
-        return None if connection is None else int(connection.info.backend_pid)
+        try:
+            return None if connection is None else int(connection.info.backend_pid)
+        except Exception:  # noqa: BLE001 - closed under us: as good as none
+            return None
+
+    def ensure(self) -> None:
+        """Listening from now on: connect if there is no connection, keeping what was read
+        (unlike `poll`, which hands it over)."""
+        with self._lock:
+            if self._connection is None:
+                self._connect()
 
     def poll(self) -> list[str] | None:
         """Payloads announced since the last poll; None when there was no listening connection

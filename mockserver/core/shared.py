@@ -99,14 +99,22 @@ class ControlSync:
     def _watch(self) -> None:
         """Apply and confirm announcements as they arrive (see the module docstring)."""
         assert self._listener is not None
+        unreachable = False  # one log line per outage, not one a pass
         while not self._stopping.is_set():
             if not self._listener.wait_readable(WATCH_SECONDS) or self._stopping.is_set():
                 continue
             try:
                 self.sync()
-            except Exception:  # noqa: BLE001 - PostgreSQL unreachable: the next pass retries
-                log.warning("shared control state: could not be read", exc_info=True)
+            except Exception as error:  # noqa: BLE001 - PostgreSQL unreachable: retried
+                if not unreachable:
+                    first_line = (str(error).splitlines() or [type(error).__name__])[0]
+                    log.warning("shared control state: PostgreSQL unreachable (%s)", first_line)
+                unreachable = True
                 self._stopping.wait(WATCH_SECONDS)
+                continue
+            if unreachable:
+                log.warning("shared control state: PostgreSQL reachable again")
+                unreachable = False
             if self._listener.pid is None:
                 self._stopping.wait(WATCH_SECONDS)  # not listening: not in a tight loop
 
@@ -138,6 +146,7 @@ class ControlSync:
             yield
             return
         with self._lock:
+            self._listener.ensure()  # to hear the confirmations (made before they are sent)
             with self._store.transaction() as tx:
                 doc = tx.locked(TENANT, KIND, RECORD, {})
                 if doc.get("version") not in (None, self._version):
