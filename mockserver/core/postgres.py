@@ -28,7 +28,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from psycopg import sql
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 
@@ -214,6 +213,8 @@ class Listener:
             pooled.detach()  # ours for good: a pooled connection would be reset on return
             connection = pooled.dbapi_connection
             connection.autocommit = True
+            from psycopg import sql  # here: a store on SQLite never loads psycopg
+
             statement = sql.SQL("LISTEN {}").format(sql.Identifier(self._channel))
             if self._name is not None:  # in the same round trip, after LISTEN
                 named = sql.SQL("SET application_name = {}").format(sql.Literal(self._name))
