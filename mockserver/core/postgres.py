@@ -39,6 +39,9 @@ ACK_PREFIX = "ack:"
 # connected (one that went away while it waited never confirms).
 RECHECK_SECONDS = 0.2
 MAX_VERSIONS_KEPT = 256
+# How often a server waiting for confirmations reads its listening connection itself (its
+# watching thread reads whatever arrives at once, and wakes the wait).
+READ_SECONDS = 0.05
 # The listening connections of one name in this database: the servers that must confirm.
 LISTENING = """
 SELECT pid FROM pg_stat_activity
@@ -106,6 +109,7 @@ class Listener:
         self._received: list[str] = []  # announcements not yet returned by `poll`
         # Confirmations read, by version: the latest MAX_VERSIONS_KEPT versions' only.
         self._acks: dict[str, set[int]] = {}
+        self._arrived = threading.Condition(self._lock)  # notified whenever something is read
 
     @property
     def pid(self) -> int | None:
@@ -157,27 +161,30 @@ class Listener:
     ) -> set[int]:
         """Until the listeners `pids` confirmed `version`, at most `seconds`; every
         RECHECK_SECONDS, those no longer connected (`listening()`: the pids connected now) are
-        no longer waited for. Returns the pids that did not confirm. Whoever reads the
-        connection meanwhile (a request's poll, the watching thread) keeps what it reads
-        here, so the wait is not held under the lock."""
+        no longer waited for. Returns the pids that did not confirm. Not waited under the
+        lock: whoever reads the connection meanwhile (the watching thread, woken by what
+        arrives; a request's poll) keeps the confirmations it reads and wakes this wait; it
+        also reads for itself every READ_SECONDS."""
         waiting = set(pids)
         deadline = time.monotonic() + seconds
         recheck = time.monotonic() + RECHECK_SECONDS
-        while waiting:
-            with self._lock:
+        with self._arrived:
+            while waiting:
                 if self._connection is None or not self._read():
                     break
                 waiting -= self._acks.get(version, set())
-                socket = self._connection.pgconn.socket
-            now = time.monotonic()
-            if not waiting or now >= deadline:
-                break
-            if now >= recheck:
-                waiting &= listening()
-                recheck = now + RECHECK_SECONDS
-                continue
-            # Short: another thread may have read what woke us (then we look again).
-            select.select([socket], [], [], min(deadline, recheck, now + 0.02) - now)
+                now = time.monotonic()
+                if not waiting or now >= deadline:
+                    break
+                if now >= recheck:
+                    self._lock.release()  # the query may take a while: not under the lock
+                    try:
+                        waiting &= listening()
+                    finally:
+                        self._lock.acquire()
+                    recheck = now + RECHECK_SECONDS
+                    continue
+                self._arrived.wait(min(deadline, recheck, now + READ_SECONDS) - now)
         return waiting
 
     def _socket(self) -> int | None:
@@ -194,6 +201,7 @@ class Listener:
             pgconn = self._connection.pgconn
             pgconn.consume_input()
             while (notice := pgconn.notifies()) is not None:
+                self._arrived.notify_all()
                 payload = notice.extra.decode()
                 if payload.startswith(ACK_PREFIX):
                     version, _, pid = payload[len(ACK_PREFIX) :].rpartition(":")
