@@ -42,9 +42,8 @@ from mockserver.core.store import Store
 log = logging.getLogger("mockserver.shared")
 
 TENANT = "_mock"
-# How long a change waits for its own announcement to come back, and for the other servers'
-# confirmations (Listener.wait_for, wait_for_acks); only a server or a PostgreSQL in trouble
-# takes more than milliseconds.
+# How long a change waits for the other servers' confirmations (Listener.wait_for_acks); only
+# a server or a PostgreSQL in trouble takes more than milliseconds.
 ANNOUNCE_WAIT_SECONDS = 2.0
 # The listening connections' application_name: how a changing server finds the others.
 LISTENER_NAME = "mockserver control"
