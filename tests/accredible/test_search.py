@@ -126,3 +126,43 @@ def test_page_numbers_are_read_as_rails_reads_them(client) -> None:
     assert pages("page_size=2abc") == 4
     assert pages("page_size=3&page_size=4") == 2  # the last value wins
     assert pages("page=zero&page_size=-3") == 1  # page 0 is the first; a size below 1 the default
+
+
+def test_an_in_list_matches_as_comparing_each_value_did() -> None:
+    """`[in]` is checked against a set made once per search; it matches exactly what comparing
+    the value with each item (search._equal) matched: case aside, null only for a missing
+    value, booleans and their texts, numbers and their texts."""
+    import itertools
+
+    from mockserver.providers.accredible import search
+
+    values = [None, True, False, "true", "TRUE", "None", "none", "", 0, 1, "1", "a@B.com", 2.5]
+    items = [None, True, "FALSE", "", "1", 0, "A@b.COM", "none", "2.5"]
+    for size in range(len(items) + 1):
+        for wanted in itertools.combinations(items, size):
+            one_of = search._one_of(list(wanted))
+            for value in values:
+                expected = any(search._equal(value, item) for item in wanted)
+                assert one_of(value) == expected, (value, wanted)
+
+
+def test_a_search_with_a_very_long_in_list_finds_its_match(client) -> None:
+    """200,000 `[in]` values (more than the index takes: checked in Python, as a set) find
+    the one credential whose email is among them, case aside. How long such a search takes
+    is bench/long_in_list.py's."""
+    headers = {"Authorization": "Token token=accredible-demo-key"}
+    emails = [f"nobody{n}@example.com" for n in range(200_000)]
+    made = client.post(
+        "/accredible/v1/credentials",
+        json={
+            "credential": {"recipient": {"name": "X", "email": "x@example.com"}, "group_id": 9001}
+        },
+        headers=headers,
+    )
+    assert made.status_code == 200, made.get_data(as_text=True)
+    body = {"query": {"recipient_email[in]": [*emails, "X@EXAMPLE.com"]}}
+    found = client.post("/accredible/v2/credentials/search", json=body, headers=headers)
+    assert found.status_code == 200, found.get_data(as_text=True)
+    answer = found.get_json()
+    assert answer["meta"]["count"] == 1
+    assert [c["recipient_email"] for c in answer["credentials"]] == ["x@example.com"]

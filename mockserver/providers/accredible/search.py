@@ -96,11 +96,26 @@ def v1_filter(docs: list[dict[str, Any]], source: dict[str, Any]) -> list[dict[s
     return found
 
 
+def _test(field: str, op: str, wanted: Any) -> Callable[[Any], bool]:
+    """One condition as a test of a credential's value, made once per search: an `in` list
+    becomes a set, so a list of 100,000 values costs a lookup per credential, not 100,000
+    comparisons (it took 12 s over 2,000 credentials with 20,000 values)."""
+    if op == "in" and field not in OBJECT_FIELDS:
+        return _one_of(wanted)
+    return lambda value: _matches(value, op, wanted, field)
+
+
+def _one_of(wanted: list[Any]) -> Callable[[Any], bool]:
+    """A value equal (as `_equal` compares) to one of `wanted`: a missing value to a null, any
+    other to an item with the same text, case aside (true and "TRUE"; "None" and null)."""
+    texts = {str(item).lower() for item in wanted}
+    has_null = any(item is None for item in wanted)
+    return lambda value: has_null if value is None else str(value).lower() in texts
+
+
 def _matches(value: Any, op: str, wanted: Any, field: str) -> bool:
     if field in OBJECT_FIELDS:
         return subset(wanted, value)
-    if op == "in":
-        return any(_equal(value, item) for item in wanted)
     if op == "eq":
         return _equal(value, wanted)
     if value is None:
@@ -239,11 +254,8 @@ def v2_search(docs: list[dict[str, Any]], body: dict[str, Any]) -> tuple[list[di
     """A v2 search over `docs` in Python (the store's index answers most searches without
     this: listing.v2_page)."""
     search = parse_v2(body)
-    matched = [
-        doc
-        for doc in docs
-        if all(_matches(V2_FIELDS[f](doc), op, wanted, f) for f, op, wanted in search.conditions)
-    ]
+    tests = [(V2_FIELDS[f], _test(f, op, wanted)) for f, op, wanted in search.conditions]
+    matched = [doc for doc in docs if all(test(value(doc)) for value, test in tests)]
 
     def key(doc: dict[str, Any]) -> tuple[str, int]:
         return sort_key(search.sort_field, doc)
