@@ -27,7 +27,7 @@ from sqlalchemy import and_, asc, desc, func, null, select, true
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import UnaryExpression
 
-from mockserver.core.index_rows import TIE_COLUMN, IndexedKind
+from mockserver.core.index_rows import FIELD_COLUMNS, ORDER_COLUMN_NAMES, TIE_COLUMN, IndexedKind
 from mockserver.core.tables import EVERY, MADE_ORDERED, record_counts, record_index, records
 
 FEW = 1000  # matches read and sorted directly; more are walked in order
@@ -72,6 +72,10 @@ class Order:
     after: str | None = None
 
 
+# The columns whose indexes go on in creation order (made, id) after the value.
+_MADE_ORDERED_COLUMNS = frozenset(FIELD_COLUMNS[:MADE_ORDERED])
+
+
 @dataclass(frozen=True)
 class _Scope:
     """What every statement of one query needs: whose records, and how the kind is indexed."""
@@ -95,9 +99,8 @@ class _Scope:
     def made_ordered(self, test: Condition) -> bool:
         """Whether the records passing `test` can be walked in creation order in its column's
         index: one value, of a column whose index goes on in creation order."""
-        column = self.indexed.columns[test.field]
         one = test.values is not None and len(test.values) == 1
-        return one and column.startswith("f") and int(column[1:]) < MADE_ORDERED
+        return one and self.indexed.columns[test.field] in _MADE_ORDERED_COLUMNS
 
     def sort_keys(self, order: Order, read: Any = None) -> list[tuple[str, Any, bool]]:
         """(label, expression, descending) for each key of `order`: its column, then, for an
@@ -106,7 +109,7 @@ class _Scope:
         wrap = read or (lambda column: column)
         column = self.indexed.columns[order.field]
         keys = [("value", wrap(record_index.c[column]), order.descending)]
-        if column.startswith("o"):
+        if column in ORDER_COLUMN_NAMES:
             keys.append(("tie", wrap(record_index.c[TIE_COLUMN]), False))
         return keys
 
@@ -310,6 +313,14 @@ def _walk_in_order(
 
 
 _MADE = [("created_at", asc), ("id", asc)]
+_MADE_KEYS = [record_index.c.made, record_index.c.id]
+
+
+def _made_matches(scope: _Scope, driver: Condition, others: Sequence[Condition]) -> Any:
+    """The ids and creation times (`made`, labelled as `_MADE` reads them) of the index rows
+    that pass `driver` and `others`."""
+    columns = select(record_index.c.id, record_index.c.made.label("created_at"))
+    return _matching(scope, columns.select_from(record_index), driver, others)
 
 
 def _made_few(
@@ -322,9 +333,7 @@ def _made_few(
 ) -> list[dict]:
     """Few matches in creation order: found by the driver, sorted by the creation time each
     index row keeps (`made`, then id)."""
-    made, ident = record_index.c.made, record_index.c.id
-    columns = select(ident, made.label("created_at")).select_from(record_index)
-    page = _matching(scope, columns, driver, others).order_by(made, ident)
+    page = _made_matches(scope, driver, others).order_by(*_MADE_KEYS)
     return _page_of(conn, scope, page.offset(offset).limit(count), _MADE)
 
 
@@ -341,11 +350,8 @@ def _walk_made_index(
     index, which goes on in creation order (made, id), to the offset, reading no record on the
     way unless other conditions need checking. Walked over the records instead, the middle
     page of a 100,000-credential group took 38 ms."""
-    made, ident = record_index.c.made, record_index.c.id
-    walk = _matching(
-        scope, select(ident, made.label("created_at")).select_from(record_index), driver, others
-    )
-    return _from_nearer_end(conn, scope, walk, [made, ident], _MADE, (offset, count, total))
+    walk = _made_matches(scope, driver, others)
+    return _from_nearer_end(conn, scope, walk, _MADE_KEYS, _MADE, (offset, count, total))
 
 
 def _walk_made(

@@ -176,15 +176,15 @@ def test_the_tie_orders_as_its_numbers_do() -> None:
     from mockserver.providers.vec import listing
 
     rng = random.Random(18)
-    numbers = [0, 1, 9, 10, 35, 36, 61, 62, 63, 3843, 3844, 62**4 - 1]
-    numbers += [rng.randrange(62**4) for _ in range(300)]
+    numbers = [0, 1, 9, 10, 35, 36, 61, 62, 63, 3843, 3844, 62**5 - 1]
+    numbers += [rng.randrange(62**5) for _ in range(300)]
     for a, b in itertools.combinations(numbers, 2):
-        assert (listing._digits(a, 4) < listing._digits(b, 4)) == (a < b), (a, b)
+        assert (listing._digits(a, 5) < listing._digits(b, 5)) == (a < b), (a, b)
     now = 1_796_148_975_735_627_000
     assert listing._digits(now, 11) < listing._digits(now + 1, 11)
     assert listing._digits(2**63 - 1, 11) > listing._digits(now, 11)
     with pytest.raises(ValueError):
-        listing._digits(62**4, 4)
+        listing._digits(62**5, 5)
     first = {"made_ns": now, "batch_id": "b5ddb4db-17b5", "row": 61}
     assert listing._tie(first) < listing._tie({**first, "row": 62})
-    assert listing._tie({**first, "row": 900}) < listing._tie({**first, "made_ns": now + 1})
+    assert listing._tie({**first, "row": 14_776_336}) < listing._tie({**first, "made_ns": now + 1})

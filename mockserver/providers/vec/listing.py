@@ -86,7 +86,7 @@ def _tie(doc: dict[str, Any]) -> str:
     batch, the certificate's CSV row. Records made before `made_ns` was kept add their id."""
     made = int(doc.get("made_ns", 0))
     batch = str(doc.get("batch_id") or doc.get("id") or "")[:8]
-    tie = f"{_digits(made, 11)}{batch:8.8}{_digits(int(doc.get('row', 0)), 4)}"
+    tie = f"{_digits(made, 11)}{batch:8.8}{_digits(int(doc.get('row', 0)), 5)}"
     return tie if made else tie + str(doc.get("uuid") or doc.get("id"))
 
 
@@ -95,7 +95,8 @@ _DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"  # in
 
 def _digits(number: int, width: int) -> str:
     """`number` in base 62, `width` digits: fixed width, so text order is number order (11
-    digits hold any nanosecond time, 4 any CSV row: 62**4 is 14,776,336)."""
+    digits hold any nanosecond time, 5 any CSV row a body can carry: 62**5 is 916,132,832,
+    and each row takes 8 bytes or more)."""
     digits = []
     for _ in range(width):
         number, digit = divmod(number, 62)
