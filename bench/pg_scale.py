@@ -8,12 +8,15 @@ authenticated read):
 - one on PostgreSQL;
 - two on the same PostgreSQL store, each given half the connections, their rates summed.
 
-The PostgreSQL servers reach the database through tests/pg_round_trips.py, which counts round
-trips (protocol messages a client waits on); each row gives round trips per request: the count
-during the load, less what the servers' own background work made in an idle stretch of the
-same length, over the requests wrk completed; the journal writer's (off the request path, in
-batches) apart. `--pg-url` is a database the bench may empty
-(default: the test database `.ci/run` makes). Every server is a real process on an ephemeral
+Rates are measured with the servers connected to PostgreSQL directly, as a deployment is.
+Round trips are counted in a second load of the same servers' setup through
+tests/pg_round_trips.py, a relay that counts protocol messages a client waits on: round trips
+per request are the count during that load, less what the servers' own background work made
+in an idle stretch of the same length, over the requests wrk completed; the journal writer's
+(off the request path, in batches) apart. That relay is Python in this process, on the same
+cores: rates through it are printed too, but are not the servers' (with two servers it relays
+twice the traffic). `--pg-url` is a database the bench may empty (default: the test database
+`.ci/run` makes). Every server is a real process on an ephemeral
 port, stopped at the end.
 """
 
@@ -139,14 +142,20 @@ def main() -> None:
         url = through(args.pg_url, proxy.port)
         for _ in range(args.runs):
             rows["SQLite in memory, 1"].append(measure(1, None, None, args, script))
-            rows["PostgreSQL, 1"].append(measure(1, url, proxy, args, script))
-            rows["PostgreSQL, 2"].append(measure(2, url, proxy, args, script))
+            for count in (1, 2):
+                direct = measure(count, args.pg_url, None, args, script)
+                counted = measure(count, url, proxy, args, script)
+                direct.update(
+                    {key: value for key, value in counted.items() if "round_trips" in key},
+                    relayed_rps=counted["rps"],
+                )
+                rows[f"PostgreSQL, {count}"].append(direct)
     print(f"wrk -t2 -c{args.connections} -d{args.seconds:.0f}s, {args.runs} runs each, {PATH}")
     print(
         "| store, servers | reads/s (each run) | round trips per request | journal writer's "
-        "| idle round trips/s | server CPU per request | machine busy |"
+        "| idle round trips/s | server CPU per request | machine busy | reads/s through the relay |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for label, found in rows.items():
         rates = " / ".join(f"{r['rps']:.0f}" for r in found)
         trips = " / ".join(f"{r['round_trips']:.2f}" for r in found if "round_trips" in r) or "–"
@@ -156,9 +165,10 @@ def main() -> None:
         note = f" ({errors} non-2xx)" if errors else ""
         cpu = " / ".join(f"{r['cpu_ms']:.2f} ms" for r in found)
         busy = " / ".join(f"{100 * r['machine_busy']:.0f} %" for r in found)
+        relayed = " / ".join(f"{r['relayed_rps']:.0f}" for r in found if "relayed_rps" in r)
         print(
             f"| {label} | {rates}{note} | {trips} | {writer or '–'} | {idle or '–'} | {cpu} "
-            f"| {busy} |"
+            f"| {busy} | {relayed or '–'} |"
         )
     sqlite = statistics.median(r["rps"] for r in rows["SQLite in memory, 1"])
     one = statistics.median(r["rps"] for r in rows["PostgreSQL, 1"])

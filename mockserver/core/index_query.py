@@ -18,7 +18,6 @@ Only the page's ids are found this way; their documents are read last.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from sqlalchemy import and_, asc, desc, func, null, select, true
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import UnaryExpression
 
+from mockserver.core import doc_codec
 from mockserver.core.index_rows import FIELD_COLUMNS, ORDER_COLUMN_NAMES, TIE_COLUMN, IndexedKind
 from mockserver.core.tables import EVERY, MADE_ORDERED, record_counts, record_index, records
 
@@ -170,7 +170,7 @@ def _page_of(conn: Connection, scope: _Scope, walk: Any, order: list) -> list[di
         )
     )
     ordered = joined.order_by(*[by(page.c[name]) for name, by in order])
-    return [json.loads(row.doc) for row in conn.execute(ordered)]
+    return [doc_codec.load(row.doc) for row in conn.execute(ordered)]
 
 
 def _from_nearer_end(

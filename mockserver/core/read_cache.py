@@ -1,5 +1,5 @@
-"""Committed records (one by key, or all of a kind), remembered as JSON text, for a store that
-only this process writes.
+"""Committed records (one by key, or all of a kind), remembered as the store keeps them (packed:
+core/doc_codec.py), for a store that only this process writes.
 
 Why: nearly every request reads one record by its key (a credit balance, a batch, a
 certificate), and on the in-memory SQLite store that read is cheap in itself but releases the
@@ -29,24 +29,24 @@ class ReadCache:
     MAX_LIST = 2_000
 
     def __init__(self) -> None:
-        self._texts: dict[Key, str | None] = {}  # None: known not to exist
-        self._lists: dict[tuple[str, str], list[str]] = {}  # (tenant, kind): texts in order
+        self._texts: dict[Key, str | bytes | None] = {}  # None: known not to exist
+        self._lists: dict[tuple[str, str], list[str | bytes]] = {}  # (tenant, kind): texts in order
 
     def lookup(self, key: Key) -> object:
-        """The record's JSON text, None when it is known to be absent, or `MISS`."""
+        """The record as stored, None when it is known to be absent, or `MISS`."""
         return self._texts.get(key, MISS)
 
-    def remember(self, key: Key, text: str | None) -> None:
+    def remember(self, key: Key, text: str | bytes | None) -> None:
         """Only under the store's lock, with what is committed."""
         if len(self._texts) >= self.MAX_ENTRIES:
             self._texts.clear()
         self._texts[key] = text
 
-    def lookup_list(self, tenant: str, kind: str) -> list[str] | None:
-        """Every record of a kind, as JSON texts in the store's order; None when not known."""
+    def lookup_list(self, tenant: str, kind: str) -> list[str | bytes] | None:
+        """Every record of a kind, as stored, in the store's order; None when not known."""
         return self._lists.get((tenant, kind))
 
-    def remember_list(self, tenant: str, kind: str, texts: list[str]) -> None:
+    def remember_list(self, tenant: str, kind: str, texts: list[str | bytes]) -> None:
         """Only under the store's lock, with what is committed."""
         if len(texts) > self.MAX_LIST:
             return

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import json
 import os
 import sqlite3
 import threading
@@ -36,7 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
-from mockserver.core import index_query, postgres
+from mockserver.core import doc_codec, index_query, postgres
 from mockserver.core.index_query import Condition, Order
 from mockserver.core.index_rows import (
     INDEX_COLUMN_NAMES,
@@ -159,8 +158,11 @@ class Transaction:
         kinds: Mapping[str, IndexedKind] | None = None,
         scopes: Mapping[tuple[str, str], int] | None = None,
         make_scope: Callable[[str, str], int] | None = None,
+        dump: Callable[[str, dict], str | bytes] = doc_codec.text,
     ) -> None:
+        """`dump`: how a document goes into the `doc` column (core/doc_codec.py)."""
         self._conn = conn
+        self._dump = dump
         self._now = now
         self._get_sql = _DRIVER_GET[conn.dialect.name]
         self._cache = cache
@@ -205,7 +207,7 @@ class Transaction:
 
     def list(self, tenant: str, kind: str) -> list[dict]:
         rows = self._conn.execute(_LIST, {"tenant": tenant, "kind": kind})
-        return [json.loads(row.doc) for row in rows]
+        return [doc_codec.load(row.doc) for row in rows]
 
     def insert(self, tenant: str, kind: str, record_id: str, doc: dict) -> None:
         """Create a record; Conflict if (tenant, kind, id) exists."""
@@ -220,7 +222,7 @@ class Transaction:
             "tenant": tenant,
             "kind": kind,
             "id": record_id,
-            "doc": _dumps(doc),
+            "doc": self._dump(kind, doc),
             "created_at": stamp,
             "updated_at": stamp,
         }
@@ -238,7 +240,7 @@ class Transaction:
         cursor = self._conn.connection.dbapi_connection.cursor()
         try:
             sql = statements[self._conn.dialect.name]
-            cursor.execute(sql, (tenant, kind, record_id, _dumps(doc), stamp, stamp))
+            cursor.execute(sql, (tenant, kind, record_id, self._dump(kind, doc), stamp, stamp))
             made = cursor.fetchone()[0]
         finally:
             cursor.close()
@@ -361,7 +363,11 @@ class Store:
         self._kinds: dict[str, IndexedKind] = {}
         # (tenant, kind) -> its code in `index_scopes`, once committed (IndexWriter.scope).
         self._scopes: dict[tuple[str, str], int] = {}
+        # Documents are JSON text where anything outside this process may read them, and
+        # deflated in the in-memory store (core/doc_codec.py).
+        self._dump: Callable[[str, dict], str | bytes] = doc_codec.text
         if isinstance(self.engine.pool, StaticPool):
+            self._dump = doc_codec.pack
             self._cache = ReadCache()
             # Kept checked out for the store's life: a checkout returned to the pool is rolled
             # back, which on the one shared connection would end another thread's transaction.
@@ -377,7 +383,13 @@ class Store:
         (a disk flush per request for every replica otherwise). Still atomic."""
         with self._connection(durable) as conn:
             tx = Transaction(
-                conn, self._now, self._cache, self._kinds, self._scopes, self._scope_maker
+                conn,
+                self._now,
+                self._cache,
+                self._kinds,
+                self._scopes,
+                self._scope_maker,
+                self._dump,
             )
             yield tx
             tx.finish()
@@ -408,7 +420,7 @@ class Store:
                 with self._lock:
                     text = _driver_get_text(self._memory_connection, _GET_SQL, key)
                     self._cache.remember(key, text)
-            return json.loads(text) if text is not None else None  # type: ignore[arg-type]
+            return doc_codec.load(text) if text is not None else None  # type: ignore[arg-type]
         if self.shared:
             sql = _DRIVER_GET["postgresql"][0]
             return self._read_outside_transaction(
@@ -425,11 +437,13 @@ class Store:
                     cursor = self._memory_connection.execute(_LIST_SQL, (tenant, kind))
                     texts = [row[0] for row in cursor.fetchall()]
                     self._cache.remember_list(tenant, kind, texts)
-            return [json.loads(text) for text in texts]
+            return [doc_codec.load(text) for text in texts]
         if self.shared:
             sql = _LIST_SQL.replace("?", "%s")
             return self._read_outside_transaction(
-                lambda cursor: [json.loads(row[0]) for row in cursor.execute(sql, (tenant, kind))]
+                lambda cursor: [
+                    doc_codec.load(row[0]) for row in cursor.execute(sql, (tenant, kind))
+                ]
             )
         with self.transaction() as tx:
             return tx.list(tenant, kind)
@@ -509,7 +523,13 @@ class Store:
                 conn.execute(delete(record_index).where(record_index.c.scope.in_(of_kind)))
                 conn.execute(delete(record_counts).where(record_counts.c.kind == kind))
                 tx = Transaction(
-                    conn, self._now, self._cache, self._kinds, self._scopes, self._scope_maker
+                    conn,
+                    self._now,
+                    self._cache,
+                    self._kinds,
+                    self._scopes,
+                    self._scope_maker,
+                    self._dump,
                 )
                 rows = conn.execute(
                     select(
@@ -517,7 +537,7 @@ class Store:
                     ).where(records.c.kind == kind)
                 )
                 for row in rows.all():
-                    tx._reindex(row.tenant, kind, row.id, json.loads(row.doc), row.created_at)
+                    tx._reindex(row.tenant, kind, row.id, doc_codec.load(row.doc), row.created_at)
                 tx.finish()
         if tx is not None:
             self._scopes.update(tx.index.new_scopes)
@@ -667,7 +687,9 @@ class Store:
         across every server on the store)."""
         if docs:
             with self._connection(durable=False) as conn:
-                conn.execute(insert(journal_entries), [{"doc": _dumps(doc)} for doc in docs])
+                conn.execute(
+                    insert(journal_entries), [{"doc": doc_codec.dumps(doc)} for doc in docs]
+                )
 
     # ---- quota counts ----------------------------------------------------------------------
 
@@ -721,7 +743,7 @@ class Store:
         )
         with self._connection(read_only=True) as conn:
             rows = conn.execute(query).all()
-        return [(row.seq, json.loads(row.doc)) for row in reversed(rows)]
+        return [(row.seq, doc_codec.load(row.doc)) for row in reversed(rows)]
 
     def trim_entries(self, keep: int) -> None:
         """Drop all but the newest `keep` journal entries."""
@@ -757,7 +779,7 @@ class Store:
                 "id": row.id,
                 "created_at": row.created_at,
                 "updated_at": row.updated_at,
-                "doc": json.loads(row.doc),
+                "doc": doc_codec.load(row.doc),
             }
             for row in rows
         ]
@@ -843,7 +865,7 @@ def _index_in_step(conn: Connection, kind: str, indexed: IndexedKind, sample: in
                 record_index.c.id == row.id,
             )
         ).first()
-        if kept is None or stored_row(tuple(kept)) != indexed.row_of(json.loads(row.doc)):
+        if kept is None or stored_row(tuple(kept)) != indexed.row_of(doc_codec.load(row.doc)):
             return False
     return True
 
@@ -895,15 +917,17 @@ def _make_engine(
 
 def _one_doc(cursor: Any, sql: str, params: tuple[str, str, str]) -> dict | None:
     row = cursor.execute(sql, params).fetchone()
-    return json.loads(row[0]) if row else None
+    return doc_codec.load(row[0]) if row else None
 
 
 def _driver_get(dbapi_connection: Any, sql: str, params: tuple[str, str, str]) -> dict | None:
     text = _driver_get_text(dbapi_connection, sql, params)
-    return json.loads(text) if text is not None else None
+    return doc_codec.load(text) if text is not None else None
 
 
-def _driver_get_text(dbapi_connection: Any, sql: str, params: tuple[str, str, str]) -> str | None:
+def _driver_get_text(
+    dbapi_connection: Any, sql: str, params: tuple[str, str, str]
+) -> str | bytes | None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(sql, params)
@@ -950,7 +974,3 @@ def _insert_if_missing(dialect: str) -> Any:
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert(records).on_conflict_do_nothing()
-
-
-def _dumps(doc: dict) -> str:
-    return json.dumps(doc, separators=(",", ":"), sort_keys=True, default=str)
