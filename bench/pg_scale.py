@@ -108,6 +108,10 @@ def measure(
             / max(1, result["requests"])
         )
         result["machine_busy"] = machine_busy(machine_before)
+        busy_jiffies = machine_busy()[0] - machine_before[0]
+        result["machine_cpu_ms"] = (
+            1000 * busy_jiffies / os.sysconf("SC_CLK_TCK") / max(1, result["requests"])
+        )
         if proxy is not None:
             made = proxy.round_trips - before - idle
             result["round_trips"] = made / max(1, result["requests"])
@@ -153,9 +157,10 @@ def main() -> None:
     print(f"wrk -t2 -c{args.connections} -d{args.seconds:.0f}s, {args.runs} runs each, {PATH}")
     print(
         "| store, servers | reads/s (each run) | round trips per request | journal writer's "
-        "| idle round trips/s | server CPU per request | machine busy | reads/s through the relay |"
+        "| idle round trips/s | server CPU per request | machine CPU per request | machine busy "
+        "| reads/s through the relay |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for label, found in rows.items():
         rates = " / ".join(f"{r['rps']:.0f}" for r in found)
         trips = " / ".join(f"{r['round_trips']:.2f}" for r in found if "round_trips" in r) or "–"
@@ -164,17 +169,28 @@ def main() -> None:
         errors = sum(r["errors"] for r in found)
         note = f" ({errors} non-2xx)" if errors else ""
         cpu = " / ".join(f"{r['cpu_ms']:.2f} ms" for r in found)
+        machine = " / ".join(f"{r['machine_cpu_ms']:.2f} ms" for r in found)
         busy = " / ".join(f"{100 * r['machine_busy']:.0f} %" for r in found)
         relayed = " / ".join(f"{r['relayed_rps']:.0f}" for r in found if "relayed_rps" in r)
         print(
             f"| {label} | {rates}{note} | {trips} | {writer or '–'} | {idle or '–'} | {cpu} "
-            f"| {busy} | {relayed or '–'} |"
+            f"| {machine} | {busy} | {relayed or '–'} |"
         )
     sqlite = statistics.median(r["rps"] for r in rows["SQLite in memory, 1"])
     one = statistics.median(r["rps"] for r in rows["PostgreSQL, 1"])
     two = statistics.median(r["rps"] for r in rows["PostgreSQL, 2"])
     print(f"PostgreSQL ÷ SQLite, one server: {one / sqlite:.2f} (goal ≥ 0.5)")
     print(f"two servers ÷ one, PostgreSQL: {two / one:.2f} (goal ≥ 1.7)")
+    # One server is held to one core by its interpreter lock; two share the machine's cores
+    # with PostgreSQL and wrk. Where the cores are all there is, two can reach at most
+    # cores ÷ (machine CPU per request) against one's 1 ÷ (its CPU per request).
+    cores = os.cpu_count() or 1
+    server = statistics.median(r["cpu_ms"] for r in rows["PostgreSQL, 1"])
+    machine = statistics.median(r["machine_cpu_ms"] for r in rows["PostgreSQL, 2"])
+    print(
+        f"ceiling on {cores} cores: {cores} ÷ {machine:.2f} ms against 1 ÷ {server:.2f} ms: "
+        f"{cores * server / machine:.2f}"
+    )
 
 
 if __name__ == "__main__":
