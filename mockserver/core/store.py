@@ -382,18 +382,16 @@ class Store:
         journal entries): on PostgreSQL its commit does not wait for the WAL to reach the disk
         (a disk flush per request for every replica otherwise). Still atomic."""
         with self._connection(durable) as conn:
-            tx = Transaction(
-                conn,
-                self._now,
-                self._cache,
-                self._kinds,
-                self._scopes,
-                self._scope_maker,
-                self._dump,
-            )
+            tx = self._transaction_on(conn)
             yield tx
             tx.finish()
         self._scopes.update(tx.index.new_scopes)
+
+    def _transaction_on(self, conn: Connection) -> Transaction:
+        """A Transaction on `conn`, which the caller has begun, sharing this store's caches."""
+        return Transaction(
+            conn, self._now, self._cache, self._kinds, self._scopes, self._scope_maker, self._dump
+        )
 
     @contextmanager
     def _connection(self, durable: bool = True, read_only: bool = False) -> Iterator[Connection]:
@@ -522,15 +520,7 @@ class Store:
                 of_kind = select(index_scopes.c.code).where(index_scopes.c.kind == kind)
                 conn.execute(delete(record_index).where(record_index.c.scope.in_(of_kind)))
                 conn.execute(delete(record_counts).where(record_counts.c.kind == kind))
-                tx = Transaction(
-                    conn,
-                    self._now,
-                    self._cache,
-                    self._kinds,
-                    self._scopes,
-                    self._scope_maker,
-                    self._dump,
-                )
+                tx = self._transaction_on(conn)
                 rows = conn.execute(
                     select(
                         records.c.tenant, records.c.id, records.c.doc, records.c.created_at
