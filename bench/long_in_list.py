@@ -2,10 +2,11 @@
 
     python bench/long_in_list.py [--credentials 2000] [--values 20000]
 
-More `[in]` values than the index takes (listing.MOST_INDEXED_VALUES) are checked in Python
-on every credential of the tenant. Fills the tenant as bench/growth.py does (the store's bulk
-path; SQLite in memory, the Flask test client), then times one search whose list holds one
-credential's email (upper case) among `--values` others.
+A list longer than core/one_of.py's LONG goes to the index as one statement parameter (it
+was checked in Python on every credential of the tenant before). Fills the tenant as
+bench/growth.py does (the store's bulk path; SQLite in memory, the Flask test client), then
+times one search whose list holds one credential's email (upper case) among `--values`
+others.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from sqlalchemy.sql.elements import UnaryExpression
 
 from mockserver.core import doc_codec
 from mockserver.core.index_rows import FIELD_COLUMNS, ORDER_COLUMN_NAMES, TIE_COLUMN, IndexedKind
+from mockserver.core.one_of import one_of
 from mockserver.core.tables import EVERY, MADE_ORDERED, record_counts, record_index, records
 
 FEW = 1000  # matches read and sorted directly; more are walked in order
@@ -51,7 +52,7 @@ class Condition:
         if self.values is not None:
             if len(self.values) == 1:
                 return column == self.values[0]
-            return column.in_(self.values)
+            return one_of(column, self.values)
         bounds = [true()]
         if self.low is not None:
             bounds.append(column >= self.low)

@@ -147,9 +147,9 @@ def test_an_in_list_matches_as_comparing_each_value_did() -> None:
 
 
 def test_a_search_with_a_very_long_in_list_finds_its_match(client) -> None:
-    """200,000 `[in]` values (more than the index takes: checked in Python, as a set) find
-    the one credential whose email is among them, case aside. How long such a search takes
-    is bench/long_in_list.py's."""
+    """200,000 `[in]` values (more parameters than a statement takes: one parameter, in the
+    index) find the one credential whose email is among them, case aside. How long such a
+    search takes is bench/long_in_list.py's."""
     headers = {"Authorization": "Token token=accredible-demo-key"}
     emails = [f"nobody{n}@example.com" for n in range(200_000)]
     made = client.post(

@@ -183,6 +183,45 @@ def test_indexed_queries_page_filter_and_follow_writes(store: Store, monkeypatch
     assert store.query("t", "item", {"colour": "blue"}) == (0, [])
 
 
+def test_a_list_longer_than_a_statement_takes_is_one_parameter(store: Store, monkeypatch) -> None:
+    """70,000 values (more parameters than a PostgreSQL statement may carry) and a list just
+    past `one_of.LONG`: both plans, a counted field and an uncounted one, with a range and an
+    order, give what `IN` over a short list gives."""
+    from mockserver.core import index_query, one_of
+
+    store.index_kind(
+        "item",
+        lambda doc: {"colour": doc["colour"], "code": doc["code"], "n": f"{doc['n']:04d}"},
+        fields=("colour", "code", "n"),
+        counted=("colour",),
+    )
+    with store.transaction() as tx:
+        for number in range(40):
+            doc = {"n": number, "colour": f"c{number % 4}", "code": f"k{number}"}
+            tx.put("t", "item", f"{number:03d}", doc)
+        tx.put("other", "item", "x", {"n": 1, "colour": "c1", "code": "k1"})
+    noise = [f"none{number}" for number in range(70_000)]
+    for few in (5000, 0):
+        monkeypatch.setattr(index_query, "FEW", few)
+        monkeypatch.setattr(index_query, "WALK_AT", float("inf") if few else 1.0)
+        total, docs = store.query("t", "item", any_of={"code": [*noise, "k7", "k30", "k3"]})
+        assert (total, [d["n"] for d in docs]) == (3, [3, 7, 30])
+        total, docs = store.query(
+            "t",
+            "item",
+            any_of={"colour": [*noise[: one_of.LONG], "c1", "c2"], "code": [*noise, "k5", "k9"]},
+            between={"n": ("0006", None)},
+            order=("n", True),
+            limit=1,
+        )
+        assert (total, [d["n"] for d in docs]) == (1, [9])
+        short = store.query("t", "item", any_of={"colour": ["c1", "c2"]}, offset=3, limit=4)
+        long = store.query(
+            "t", "item", any_of={"colour": [*noise[: one_of.LONG], "c1", "c2"]}, offset=3, limit=4
+        )
+        assert long == short and short[0] == 20
+
+
 def test_clear_keeps_secrets_and_a_store_that_works_as_before(store: Store) -> None:
     """Clearing forgets records, keys and index rows (an in-memory store by swapping in an
     empty database) but keeps the sandbox's own secrets; the store works on as before."""

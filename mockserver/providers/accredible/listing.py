@@ -164,20 +164,14 @@ def v1_page(
     return docs, page_meta(page, size, total)
 
 
-# An `[in]` list longer than this is checked in Python: every value is a statement parameter,
-# and PostgreSQL's driver takes at most 65,535 in one statement (a client may send more).
-MOST_INDEXED_VALUES = 1000
-
-
 class _Unindexed(Exception):
     """A v2 condition the index cannot answer exactly (search._matches runs it)."""
 
 
 def _scalar_texts(field: str, values: list[Any]) -> list[str]:
     """`values` as the index keeps `field`, for equality as search._equal compares (case
-    aside); values it compares another way (none, "", booleans, objects) are not indexed."""
-    if len(values) > MOST_INDEXED_VALUES:
-        raise _Unindexed(field)
+    aside); values it compares another way (none, "", booleans, objects) are not indexed. A
+    list of any length goes to the index (a long one as one parameter: core/one_of.py)."""
     texts = []
     for value in values:
         if value is None or value == "" or isinstance(value, bool | dict | list):
