@@ -139,15 +139,17 @@ class Listener:
             payloads, self._received = self._received, []
             return payloads
 
-    def wait_readable(self, seconds: float) -> bool:
-        """Until something arrives on the connection, at most `seconds`, without reading it or
-        holding the lock (the watching thread). True when there is something to read, or no
-        working connection (the caller's `poll` makes one)."""
+    def wait_readable(self, seconds: float, wake: Any = None) -> bool:
+        """Until something arrives on the connection (or on `wake`, a socket another thread
+        writes to), at most `seconds`, without reading it or holding the lock (the watching
+        thread). True when there is something to read, or no working connection (the caller's
+        `poll` makes one)."""
         socket = self._socket()
         if socket is None:
             return True
         try:
-            readable, _, _ = select.select([socket], [], [], seconds)
+            waited = [socket] if wake is None else [socket, wake]
+            readable, _, _ = select.select(waited, [], [], seconds)
         except (OSError, ValueError):  # closed under us: the caller polls again
             return True
         return bool(readable)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import socket
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -47,8 +48,10 @@ TENANT = "_mock"
 ANNOUNCE_WAIT_SECONDS = 2.0
 # The listening connections' application_name: how a changing server finds the others.
 LISTENER_NAME = "mockserver control"
-# How long the watching thread waits on the connection before looking whether it should stop.
+# How long the watching thread waits on the connection at a time (a stop wakes it at once,
+# through `_wake`), and how long a stop waits for it to end.
 WATCH_SECONDS = 0.5
+STOP_WAIT_SECONDS = 2.0
 KIND = "control"
 RECORD = "state"
 
@@ -78,6 +81,10 @@ class ControlSync:
         self._mine: deque[str] = deque(maxlen=64)  # versions this server announced
         self._stopping = threading.Event()
         self._watcher: threading.Thread | None = None
+        # A pair of connected sockets: the watching thread waits on the reading one beside the
+        # PostgreSQL connection, and `close` writes to the other, so a stop (Ctrl-C, a test's
+        # server) does not wait out WATCH_SECONDS.
+        self._wake: tuple[socket.socket, socket.socket] | None = None
 
     def start(self) -> None:
         """Take the shared state as it is when this server joins (no reset of our own), and
@@ -90,6 +97,7 @@ class ControlSync:
             with self._lock:
                 self._reset_id = doc.get("reset_id")
                 self._apply(doc)
+        self._wake = socket.socketpair()
         self._watcher = threading.Thread(
             target=self._watch, name="mockserver-control-watch", daemon=True
         )
@@ -97,10 +105,11 @@ class ControlSync:
 
     def _watch(self) -> None:
         """Apply and confirm announcements as they arrive (see the module docstring)."""
-        assert self._listener is not None
+        assert self._listener is not None and self._wake is not None
         unreachable = False  # one log line per outage, not one a pass
         while not self._stopping.is_set():
-            if not self._listener.wait_readable(WATCH_SECONDS) or self._stopping.is_set():
+            arrived = self._listener.wait_readable(WATCH_SECONDS, self._wake[0])
+            if not arrived or self._stopping.is_set():
                 continue
             try:
                 self.sync()
@@ -181,10 +190,18 @@ class ControlSync:
 
     def close(self) -> None:
         self._stopping.set()
+        if self._wake is not None:
+            try:
+                self._wake[1].send(b"x")
+            except OSError:
+                pass  # already closed: the thread sees `_stopping` within WATCH_SECONDS
         if self._watcher is not None:
-            self._watcher.join(WATCH_SECONDS * 4)
+            self._watcher.join(STOP_WAIT_SECONDS)
         if self._listener is not None:
             self._listener.close()
+        if self._wake is not None:
+            for end in self._wake:
+                end.close()
 
     def _describe(self) -> dict[str, Any]:
         return {

@@ -62,3 +62,21 @@ def test_a_read_that_fails_leaves_no_connection_in_autocommit(store) -> None:
     for _ in range(3):  # whichever pooled connection a transaction gets, it is in one
         with store.transaction() as tx:
             assert tx._conn.connection.dbapi_connection.autocommit is False
+
+
+def test_a_stop_wakes_the_thread_that_watches_for_control_changes(store, monkeypatch) -> None:
+    """The watching thread waits on its PostgreSQL connection up to WATCH_SECONDS at a time; a
+    stop wakes it, so it has ended when `close` returns, however long that wait is."""
+    from mockserver.core import shared
+    from mockserver.core.clock import Clock
+    from mockserver.core.faults import Faults
+
+    monkeypatch.setattr(shared, "WATCH_SECONDS", 600.0)
+    monkeypatch.setattr(shared, "STOP_WAIT_SECONDS", 5.0)
+    sync = shared.ControlSync(store, Clock(), Faults(), {}, lambda: None)
+    sync.start()
+    watcher = sync._watcher
+    assert watcher is not None and watcher.is_alive()
+    sync.close()
+    assert not watcher.is_alive()
+    sync.close()  # a second stop (the runtime's, after a test's) is harmless
