@@ -64,10 +64,13 @@ def test_one_slow_receiver_does_not_hold_back_another_receivers_deliveries() -> 
             enqueue(healthy.url)
             dispatcher.run_due(wait=False)
             for _ in range(50):  # up to 5 s; the slow ones hold on for the 10 s deadline
-                if healthy.received:
+                # Delivered, not only received: the receiver has the request before the
+                # dispatcher has read the answer and recorded it.
+                if healthy.received and dispatcher.deliveries(status="delivered"):
                     break
                 time.sleep(0.1)
             assert len(healthy.received) == 1
+            assert [d["url"] for d in dispatcher.deliveries(status="delivered")] == [healthy.url]
             assert 1 <= open_connections[1] <= PER_RECEIVER  # never more at once
             statuses = [d["status"] for d in dispatcher.deliveries()]
             assert statuses.count("pending") == 40  # none attempted twice, none lost
