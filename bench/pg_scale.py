@@ -1,6 +1,7 @@
 """A shared sandbox on PostgreSQL against the same server on SQLite (issue 18, part 3).
 
     python bench/pg_scale.py [--seconds 6] [--connections 16] [--runs 2] [--pg-url URL]
+                             [--cpus auto|all|LIST] [--replica-cpu SHARE]
 
 Side by side in one run, `wrk -t2` against Accredible's issuer details (an ordinary
 authenticated read):
@@ -16,8 +17,11 @@ in an idle stretch of the same length, over the requests wrk completed; the jour
 (off the request path, in batches) apart. That relay is Python in this process, on the same
 cores: rates through it are printed too, but are not the servers' (with two servers it relays
 twice the traffic). `--pg-url` is a database the bench may empty (default: the test database
-`.ci/run` makes). Every server is a real process on an ephemeral
-port, stopped at the end.
+`.ci/run` makes); `--cpus` is passed to every server (default: theirs, one CPU each, README
+"One core per server"). `--replica-cpu 0.5` holds every server to half a CPU's time, as a
+container run with `--cpus 0.5` is (bench/cpu_budget.py: a cgroup; needs root), so that two
+replicas are measured against one without the second running out of cores. Every server is a
+real process on an ephemeral port, stopped at the end.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import lift_quotas  # noqa: E402
+from bench.cpu_budget import CpuBudget  # noqa: E402
 from bench.suite import ACCREDIBLE, lua_script, wrk  # noqa: E402
 from mockserver.core.store import Store  # noqa: E402
 from tests.e2e.live import LiveServer  # noqa: E402
@@ -86,8 +91,13 @@ def measure(
     count: int, store_url: str | None, proxy: CountingProxy | None, args, script: Path
 ) -> dict:
     flags = ["--quiet"] + (["--store-url", store_url] if store_url else [])
+    flags += ["--cpus", args.cpus] if args.cpus else []
     servers = [LiveServer(args=flags).start() for _ in range(count)]
+    budgets: list[CpuBudget] = []
     try:
+        for server in servers if args.replica_cpu else ():
+            budgets.append(CpuBudget(args.replica_cpu))
+            budgets[-1].hold(server.process.pid)
         for server in servers:
             lift_quotas(server.base_url)
         for server in servers:  # warm: first requests build caches and connections
@@ -122,6 +132,8 @@ def measure(
     finally:
         for server in servers:
             server.stop()
+        for budget in budgets:
+            budget.remove()
 
 
 def main() -> None:
@@ -130,6 +142,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--pg-url", default=DEFAULT_PG)
+    parser.add_argument("--cpus", default=None)
+    parser.add_argument("--replica-cpu", type=float, default=None)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mockserver-pg-bench-"))
     script = lua_script("GET", ACCREDIBLE, None, directory=work)
@@ -154,7 +168,11 @@ def main() -> None:
                     relayed_rps=counted["rps"],
                 )
                 rows[f"PostgreSQL, {count}"].append(direct)
-    print(f"wrk -t2 -c{args.connections} -d{args.seconds:.0f}s, {args.runs} runs each, {PATH}")
+    print(
+        f"wrk -t2 -c{args.connections} -d{args.seconds:.0f}s, {args.runs} runs each, {PATH}, "
+        f"--cpus {args.cpus or 'auto (the default)'}"
+        + (f", each server held to {args.replica_cpu:g} CPU" if args.replica_cpu else "")
+    )
     print(
         "| store, servers | reads/s (each run) | round trips per request | journal writer's "
         "| idle round trips/s | server CPU per request | machine CPU per request | machine busy "

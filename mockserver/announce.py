@@ -6,6 +6,7 @@ People copy the URLs and demo credentials from them, and tests and scripts wait 
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from pathlib import Path
@@ -28,6 +29,9 @@ def announce(
     print(f"mockserver listening on {scheme}://{host}:{main_port}", flush=True)
     print(f"  control plane: {base}/_mock/health", flush=True)
     print(f"  fixtures: {settings.fixtures_folder}", flush=True)
+    held = cpus_held()
+    if held:
+        print(f"  {held}", flush=True)
     unused = unused_local_fixtures(settings)
     if unused:
         print(f"  note: {unused} is not read; pass --fixtures-dir {unused} to use it", flush=True)
@@ -48,6 +52,20 @@ def announce(
     # embedded S3 boots behind the first requests, and an upload waits for it).
     runtime.storage.start()
     threading.Thread(target=_ready_when_storage_is, args=(runtime,), daemon=True).start()
+
+
+def cpus_held() -> str | None:
+    """Which CPUs the server runs on, when fewer than the machine has (`--cpus`), so that an
+    operator who sees one core busy knows why."""
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    from mockserver.core.cpu_affinity import describe
+
+    mine = os.sched_getaffinity(0)
+    total = os.cpu_count() or len(mine)
+    if len(mine) >= total:
+        return None
+    return f"runs on CPU {describe(mine)} of {total} (--cpus all lets it use every one)"
 
 
 def _ready_when_storage_is(runtime: Any) -> None:

@@ -49,6 +49,13 @@ SERVE_FLAGS: list[tuple[str, str, dict[str, Any], str]] = [
     ),
     ("--threads", "threads", {"type": int}, "threads running requests (default 8)"),
     (
+        "--cpus",
+        "cpus",
+        {},
+        "CPUs the server runs on: auto (default: one, the one fewest other mockserver servers "
+        "use), all, or a list like 0 or 2-3",
+    ),
+    (
         "--http",
         "http",
         {"choices": HTTP_LAYERS},
@@ -120,12 +127,14 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def serve(settings: Settings) -> None:
     """Run the sandbox until SIGINT or SIGTERM on the HTTP layer the settings name."""
+    from mockserver.core import cpu_affinity
     from mockserver.core.access_log import configure as configure_logging
     from mockserver.core.memory import keep_large_buffers_out_of_the_heap
     from mockserver.core.preflight import preflight
     from mockserver.core.tls import prepare as prepare_tls
 
     preflight(settings)
+    cpu_affinity.pin(settings.cpus)  # before the threads and Granian's worker start
     keep_large_buffers_out_of_the_heap()
     prepare_tls(settings)
     configure_logging(settings)

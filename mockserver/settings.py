@@ -34,6 +34,9 @@ class Settings:
     fixtures_dir: str = ""
     provider_ports: bool = False
     threads: int = 8
+    # The CPUs the server's threads run on: "auto" (one, the one fewest other mockserver
+    # servers here use), "all", or a list like "0" or "2-3" (core/cpu_affinity.py says why).
+    cpus: str = "auto"
     # The HTTP layer: "waitress" (pure Python, in process; network faults, --provider-ports)
     # or "granian" (Rust, about twice the throughput; mockserver/core/granian_server.py).
     http: str = "waitress"
@@ -138,6 +141,11 @@ class Settings:
                     f"{_names(name)} must be one of {', '.join(choices)}, "
                     f"not {getattr(self, name)!r}"
                 )
+        from mockserver.core import cpu_affinity
+
+        cpus_problem = cpu_affinity.check(self.cpus)
+        if cpus_problem:
+            problems.append(f"{_names('cpus')} {cpus_problem}")
         if bool(self.tls_cert) != bool(self.tls_key):
             problems.append("--tls-cert and --tls-key go together: give both, or neither")
         if self.s3_endpoint and not (self.s3_access_key and self.s3_secret_key):

@@ -79,6 +79,10 @@ def test_host_that_cannot_be_bound(layer: str, host: str) -> None:
         ([], {"MOCKSERVER_THREADS": "many"}, ["MOCKSERVER_THREADS", "whole number"]),
         ([], {"MOCKSERVER_HTTP": "nginx"}, ["MOCKSERVER_HTTP", "waitress, granian"]),
         (["--tls-cert", "cert.pem"], {}, ["--tls-cert and --tls-key"]),
+        (["--cpus", "two"], {}, ["--cpus", "auto, all or a CPU list", "'two'"]),
+        (["--cpus", "3-1"], {}, ["--cpus", "'3-1' is not a CPU range"]),
+        ([], {"MOCKSERVER_CPUS": "0,"}, ["MOCKSERVER_CPUS", "'' is not a CPU number"]),
+        (["--cpus", "8191"], {}, ["--cpus 8191", "may run on CPUs", "not 8191"]),
     ],
 )
 def test_settings_out_of_range(args: list[str], env: dict[str, str], words: list[str]) -> None:
