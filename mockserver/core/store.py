@@ -675,11 +675,18 @@ class Store:
     def append_entries(self, docs: list[dict[str, Any]]) -> None:
         """Add journal entries in one transaction, numbered in the order given (one numbering
         across every server on the store)."""
-        if docs:
-            with self._connection(durable=False) as conn:
-                conn.execute(
-                    insert(journal_entries), [{"doc": doc_codec.dumps(doc)} for doc in docs]
-                )
+        if not docs:
+            return
+        if self.shared:
+            batch = "[" + ",".join(doc_codec.dumps(doc) for doc in docs) + "]"
+            self._read_outside_transaction(
+                lambda cursor: cursor.execute(postgres.APPEND_ENTRIES, (batch,)),
+                self._bookkeeping,
+                repeatable=False,
+            )
+            return
+        with self._connection(durable=False) as conn:
+            conn.execute(insert(journal_entries), [{"doc": doc_codec.dumps(doc)} for doc in docs])
 
     # ---- quota counts ----------------------------------------------------------------------
 

@@ -551,3 +551,21 @@ def test_tenants_first_written_at_once_get_one_index_scope_each(store: Store) ->
     for tenant in tenants:
         total, docs = store.query(tenant, "thing", {"colour": "red"})
         assert total == 8 and len(docs) == 8
+
+
+def test_journal_batches_keep_their_order_and_their_text(store: Store) -> None:
+    """A batch is numbered in the order given, after the batches before it, and each entry
+    comes back as it went in: non-ASCII, quotes, an escaped NUL, nested values (on
+    PostgreSQL one statement carries the whole batch as one JSON array)."""
+    odd = {"path": '/a"b', "body": "é\u0000 ☃ \\n", "headers": {"X": ["1", {"y": None}]}}
+    batches = [
+        [{"path": f"/{b}/{i}", "n": i} for i in range(size)] for b, size in enumerate((1, 40, 3))
+    ]
+    batches[1][17] = odd
+    for batch in batches:
+        store.append_entries(batch)
+    store.append_entries([])  # nothing to write: no statement, no error
+    found = store.latest_entries(1000)
+    assert [doc for _, doc in found] == [doc for batch in batches for doc in batch]
+    numbers = [number for number, _ in found]
+    assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers) == 44
