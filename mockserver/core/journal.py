@@ -28,10 +28,24 @@ MASKED_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie"
 # Names whose values are credentials, wherever they appear: `name=value` in query strings and
 # form bodies, `"name": "value"` in JSON bodies, requests and answers alike (a SEEK Pass token
 # answer's access_token, a webhook's secret).
-SECRET_NAMES = (
-    r"api_key|client_secret|secret|signing_secret|webhook_secret|password|access_token|"
-    r"refresh_token|token|X-Amz-Signature|X-Amz-Credential"
+SECRET_NAME_LIST = (
+    "api_key",
+    "client_secret",
+    "secret",
+    "signing_secret",
+    "webhook_secret",
+    "password",
+    "access_token",
+    "refresh_token",
+    "token",
+    "X-Amz-Signature",
+    "X-Amz-Credential",
 )
+SECRET_NAMES = "|".join(re.escape(name) for name in SECRET_NAME_LIST)
+# The names as a text folded by `_fold` contains them wherever the patterns below (case
+# ignored) could match: most texts hold none, and looking for them costs a fraction of the
+# two patterns' scans (33 µs for a 274-byte answer; a shared store's journal masks every entry).
+_FOLDED_NAMES = tuple(name.casefold() for name in SECRET_NAME_LIST)
 SECRET_PARAMS = re.compile(rf"((?:^|[?&;\s])(?:{SECRET_NAMES})=)[^&;\s\"]*", re.IGNORECASE)
 SECRET_JSON = re.compile(rf'("(?:{SECRET_NAMES})"\s*:\s*")(?:[^"\\]|\\.)*', re.IGNORECASE)
 # Per entry, beyond the body limit: headers kept (the rest counted) and bytes of each.
@@ -50,7 +64,17 @@ def mask_text(text: str) -> str:
     """Every credential in a text masked: `api_key=abc` → `api_key=***` (query strings, form
     bodies), `"secret": "abc"` → `"secret": "***"` (JSON). The one masking function of the
     journal, the state dump and the webhook list."""
+    folded = _fold(text)
+    if not any(name in folded for name in _FOLDED_NAMES):
+        return text
     return SECRET_JSON.sub(r"\1***", SECRET_PARAMS.sub(r"\1***", text))
+
+
+def _fold(text: str) -> str:
+    """`text` as the patterns' ignored case sees it: casefold() maps the long s to s and the
+    Kelvin sign to k as they do; the dotted capital I and the dotless i, which they also take
+    for i, it would make two characters and keep, so they become i here first."""
+    return text.replace("\u0130", "i").casefold().replace("\u0131", "i")
 
 
 def mask_document(value: Any) -> Any:

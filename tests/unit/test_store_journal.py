@@ -75,3 +75,31 @@ def test_stopping_stores_what_was_queued() -> None:
         f"/thing/{n}" for n in range(25)
     ]
     store.close()
+
+
+def test_masking_skips_only_texts_the_patterns_could_not_match() -> None:
+    """mask_text first looks for the secret names in a folded copy of the text; each letter
+    of a name, in every character the patterns take for it (ignoring case: the long s, the
+    Kelvin sign, the dotted and dotless i), still gets the name masked."""
+    import re
+
+    from mockserver.core.journal import SECRET_JSON, SECRET_NAME_LIST, SECRET_PARAMS, mask_text
+
+    def full(text: str) -> str:
+        return SECRET_JSON.sub(r"\1***", SECRET_PARAMS.sub(r"\1***", text))
+
+    variants: dict[str, list[str]] = {}
+    for letter in set("".join(SECRET_NAME_LIST).lower()):
+        variants[letter] = [
+            chr(cp) for cp in range(0x250) if re.fullmatch(re.escape(letter), chr(cp), re.I)
+        ] + [c for c in "\u212a\u017f\u0130\u0131" if re.fullmatch(letter, c, re.I)]
+    texts = ["", "a=1", "tokens=1", "paßword=1", '{"name": "x"}']
+    for name in SECRET_NAME_LIST:
+        for place, letter in enumerate(name.lower()):
+            for other in variants.get(letter, []):
+                spelled = name[:place] + other + name[place + 1 :]
+                texts += [f"?{spelled}=abc&b=2", f'{{"{spelled}": "abc"}}']
+    assert len(texts) > 400
+    for text in texts:
+        assert mask_text(text) == full(text), text
+    assert mask_text("?ap\u0130_key=abc") == "?ap\u0130_key=***"
