@@ -38,7 +38,8 @@ class Settings:
     # servers here use), "all", or a list like "0" or "2-3" (core/cpu_affinity.py says why).
     cpus: str = "auto"
     # The HTTP layer: "waitress" (pure Python, in process; network faults, --provider-ports)
-    # or "granian" (Rust, about twice the throughput; mockserver/core/granian_server.py).
+    # or "granian" (Rust, up to a third more reads/s held to one CPU, about twice when free to
+    # move; mockserver/core/granian_server.py).
     http: str = "waitress"
     # Object storage: empty endpoint = embedded moto S3 behind /_s3 on the API port.
     s3_endpoint: str = ""

@@ -3,13 +3,14 @@
 The app is Python: one thread at a time holds the interpreter lock, whatever the cores. Left
 free to run on every core, the threads wake one another across cores each time one waits on a
 socket or a database (the lock passes to a thread on another core, and the first waits to get
-it back): on the two-core machine here a server spent 1.7 ms of CPU per Accredible read on
-SQLite and 2.3–3.1 ms on PostgreSQL, with 49–138 context switches each; held to one core, 0.6
-and 0.9 ms with 4, and answered 2.5 times the requests (bench/RESULTS.md, "One core per
-server"). So `auto` (the default) holds a server to one of the CPUs it may use, the one the
-fewest other mockserver servers on this machine are held to, so that replicas started side by
-side spread over the cores. `all` keeps every CPU it was given; a list (`0`, `2-3,6`) names
-them. Child processes (Granian's worker) inherit the choice.
+it back). On the two-core machine here a server spent 1.5–2.8 ms of CPU per Accredible read on
+SQLite and 2.8–3.0 ms on PostgreSQL, with 42–132 context switches each; held to one core,
+0.6 and 1.0–1.2 ms with 4–8, and it answered 3.0 and 2.5 times the requests (`bench/cpus.py`,
+bench/RESULTS.md "One core per server"). So `auto` (the default) holds a server to one of the
+CPUs it may use: the one the fewest other mockserver servers on this machine are held to, at
+random among equals, so that replicas started side by side spread over the cores. `all` keeps
+every CPU it was given; a list (`0`, `2-3,6`) names them. Child processes (Granian's worker)
+inherit the choice.
 
 Only Linux lets a process choose its CPUs this way: elsewhere `auto` leaves them alone and a
 list is refused at start.
