@@ -17,15 +17,13 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import lift_quotas  # noqa: E402
-from bench.pg_scale import DEFAULT_PG, PATH, cpu_seconds  # noqa: E402
-from bench.suite import ACCREDIBLE, lua_script, wrk  # noqa: E402
-from mockserver.core.store import Store  # noqa: E402
+from bench.pg_scale import PATH, cpu_seconds, load_options, prepare  # noqa: E402
+from bench.suite import wrk  # noqa: E402
 from tests.e2e.live import LiveServer  # noqa: E402
 
 
@@ -62,25 +60,14 @@ def measure(flags: list[str], args: argparse.Namespace, script: Path) -> dict:
         requests = max(1, result["requests"])
         result["cpu_ms"] = 1000 * (sum(cpu_seconds(pid) for pid in pids) - cpu_before) / requests
         result["switches"] = (switches(pids) - switched_before) / requests
-        result["where"] = next(
-            (line.strip() for line in server.output if "runs on CPU" in line), ""
-        )
         return result
     finally:
         server.stop()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=6)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--pg-url", default=DEFAULT_PG)
-    args = parser.parse_args()
-    script = lua_script("GET", ACCREDIBLE, None, directory=Path(tempfile.mkdtemp()))
-    store = Store(args.pg_url)
-    store.clear()
-    store.close()
+    args = load_options().parse_args()
+    script = prepare(args)
     setups = {
         "SQLite in memory, waitress": [],
         "PostgreSQL, waitress": ["--store-url", args.pg_url],

@@ -136,20 +136,31 @@ def measure(
             budget.remove()
 
 
-def main() -> None:
+def load_options() -> argparse.ArgumentParser:
+    """The options of a wrk load on Accredible's issuer details (this bench's and cpus.py's)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=6)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--pg-url", default=DEFAULT_PG)
-    parser.add_argument("--cpus", default=None)
-    parser.add_argument("--replica-cpu", type=float, default=None)
-    args = parser.parse_args()
+    return parser
+
+
+def prepare(args: argparse.Namespace) -> Path:
+    """The wrk script of the read, with the PostgreSQL database emptied."""
     work = Path(tempfile.mkdtemp(prefix="mockserver-pg-bench-"))
-    script = lua_script("GET", ACCREDIBLE, None, directory=work)
     store = Store(args.pg_url)
     store.clear()
     store.close()
+    return lua_script("GET", ACCREDIBLE, None, directory=work)
+
+
+def main() -> None:
+    parser = load_options()
+    parser.add_argument("--cpus", default=None)
+    parser.add_argument("--replica-cpu", type=float, default=None)
+    args = parser.parse_args()
+    script = prepare(args)
     port = urlsplit(args.pg_url).port or 5432
     rows: dict[str, list[dict]] = {
         "SQLite in memory, 1": [],
