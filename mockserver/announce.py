@@ -6,12 +6,12 @@ People copy the URLs and demo credentials from them, and tests and scripts wait 
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 from pathlib import Path
 from typing import Any
 
+from mockserver.core import cpu_affinity
 from mockserver.settings import Settings
 
 
@@ -29,7 +29,7 @@ def announce(
     print(f"mockserver listening on {scheme}://{host}:{main_port}", flush=True)
     print(f"  control plane: {base}/_mock/health", flush=True)
     print(f"  fixtures: {settings.fixtures_folder}", flush=True)
-    held = cpus_held()
+    held = cpu_affinity.held_line()
     if held:
         print(f"  {held}", flush=True)
     unused = unused_local_fixtures(settings)
@@ -52,20 +52,6 @@ def announce(
     # embedded S3 boots behind the first requests, and an upload waits for it).
     runtime.storage.start()
     threading.Thread(target=_ready_when_storage_is, args=(runtime,), daemon=True).start()
-
-
-def cpus_held() -> str | None:
-    """Which CPUs the server runs on, when fewer than the machine has (`--cpus`), so that an
-    operator who sees one core busy knows why."""
-    if not hasattr(os, "sched_getaffinity"):
-        return None
-    from mockserver.core.cpu_affinity import describe
-
-    mine = os.sched_getaffinity(0)
-    total = os.cpu_count() or len(mine)
-    if len(mine) >= total:
-        return None
-    return f"runs on CPU {describe(mine)} of {total} (--cpus all lets it use every one)"
 
 
 def _ready_when_storage_is(runtime: Any) -> None:

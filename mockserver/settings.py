@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields
 
+from mockserver.core import cpu_affinity
 from mockserver.core.startup import StartupError
 
 HTTP_LAYERS = ("waitress", "granian")
@@ -142,8 +143,6 @@ class Settings:
                     f"{_names(name)} must be one of {', '.join(choices)}, "
                     f"not {getattr(self, name)!r}"
                 )
-        from mockserver.core import cpu_affinity
-
         cpus_problem = cpu_affinity.check(self.cpus)
         if cpus_problem:
             problems.append(f"{_names('cpus')} {cpus_problem}")

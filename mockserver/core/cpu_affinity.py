@@ -124,6 +124,18 @@ def others_held(marker: bytes = b"mockserver") -> Counter[int]:
     return held
 
 
+def held_line() -> str | None:
+    """The start-up line saying which CPUs this server runs on, when fewer than the machine
+    has, so that an operator who sees one core busy knows why; None otherwise."""
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    mine = os.sched_getaffinity(0)
+    total = os.cpu_count() or len(mine)
+    if len(mine) >= total:
+        return None
+    return f"runs on CPU {describe(mine)} of {total} (--cpus all lets it use every one)"
+
+
 def describe(cpus: set[int]) -> str:
     """A CPU set as a list with ranges (`0-3,6`)."""
     parts: list[tuple[int, int]] = []
