@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
-from mockserver.core import doc_codec, index_query, postgres
+from mockserver.core import doc_codec, index_query, pg_statements, postgres
 from mockserver.core.index_query import Condition, Order
 from mockserver.core.index_rows import (
     INDEX_COLUMN_NAMES,
@@ -128,9 +128,12 @@ _DELETE_KEYS_OF = delete(unique_keys).where(
         unique_keys.c.record_id == bindparam("record_id"),
     )
 )
-# Per pool and server; two pools (records, bookkeeping) and a listener each: two replicas at the
-# most stay well within PostgreSQL's default of 100 connections.
+# Per server on PostgreSQL: the records pool (transactions) keeps one per thread
+# (`connections`), this many at most, with 4 more at busy moments; single statements as many
+# (core/pg_statements.py); the bookkeeping pool (journal trims, quota resets) 2, with 4 more;
+# and a listener: 47 at most, so two replicas stay within PostgreSQL's default of 100.
 MAX_POOLED = 16
+BOOKKEEPING_POOLED = 2
 
 _PRIOR_HITS_SQL = (
     "SELECT COALESCE(SUM(hits), 0) FROM quota_hits WHERE key = ? AND period >= ? AND period < ?"
@@ -319,9 +322,10 @@ class Store:
         now: Callable[[], float] | None = None,
         connections: int = 10,
     ) -> None:
-        """`connections`: how many a PostgreSQL store keeps open per pool (one per request
-        thread, and one for the background work): fewer, and the connections beyond the pool
-        are opened and closed per request (measured: a fifth of a shared server's time)."""
+        """`connections`: how many a PostgreSQL store keeps open for transactions, and for
+        single statements (one per request thread, and one for the background work): fewer,
+        and the connections beyond the pool are opened and closed per request (measured: a
+        fifth of a shared server's time)."""
         import time
 
         self.url = url
@@ -333,10 +337,19 @@ class Store:
         # Bookkeeping whose loss in a crash harms nobody (quota counts, journal entries) is
         # written on PostgreSQL through connections that do not wait for the WAL to reach the
         # disk: set once per connection, not per transaction.
+        shared = self.engine.dialect.name == "postgresql"
         self._bookkeeping = (
-            _make_engine(url, {"options": "-c synchronous_commit=off"}, pool)
-            if self.engine.dialect.name == "postgresql"
+            _make_engine(
+                url,
+                {"options": pg_statements.BOOKKEEPING_OPTIONS},
+                {**pool, "pool_size": BOOKKEEPING_POOLED},
+            )
+            if shared
             else self.engine
+        )
+        # Single statements (a read, a quota hit, a journal batch) skip the pools.
+        self._statements = (
+            _statement_connections(self.engine, pool["pool_size"]) if shared else None
         )
         # SQLite has one writer at a time anyway; serialising in-process avoids "database is
         # locked" errors and lets the in-memory database share one connection across threads.
@@ -421,7 +434,7 @@ class Store:
             return doc_codec.load(text) if text is not None else None  # type: ignore[arg-type]
         if self.shared:
             sql = _DRIVER_GET["postgresql"][0]
-            return self._read_outside_transaction(
+            return self._one_statement(
                 lambda cursor: _one_doc(cursor, sql, (tenant, kind, record_id))
             )
         with self.transaction() as tx:
@@ -438,7 +451,7 @@ class Store:
             return [doc_codec.load(text) for text in texts]
         if self.shared:
             sql = _LIST_SQL.replace("?", "%s")
-            return self._read_outside_transaction(
+            return self._one_statement(
                 lambda cursor: [
                     doc_codec.load(row[0]) for row in cursor.execute(sql, (tenant, kind))
                 ]
@@ -446,35 +459,12 @@ class Store:
         with self.transaction() as tx:
             return tx.list(tenant, kind)
 
-    def _read_outside_transaction(
-        self, read: Callable[[Any], Any], engine: Any = None, repeatable: bool = True
-    ) -> Any:
-        """`read(cursor)` on a pooled PostgreSQL connection in autocommit: one round trip for
-        one statement, no BEGIN or COMMIT. A connection PostgreSQL dropped is discarded and,
-        if the work can be `repeatable` (a read), it is done once more on a fresh one."""
-        engine = engine or self.engine
-        for attempt in (1, 2) if repeatable else (2,):
-            pooled = engine.raw_connection()
-            try:
-                connection = pooled.dbapi_connection
-                connection.autocommit = True
-                with connection.cursor() as cursor:
-                    found = read(cursor)
-                connection.autocommit = False
-            except engine.dialect.dbapi.OperationalError:
-                pooled.invalidate()
-                if attempt == 2:
-                    raise
-                continue
-            except BaseException:
-                # Never back into the pool in autocommit: a transaction on it later would
-                # hold no locks. Rare enough to pay a new connection for.
-                pooled.invalidate()
-                raise
-            finally:
-                pooled.close()
-            return found
-        raise AssertionError("unreachable")
+    def _one_statement(self, work: Callable[[Any], Any], repeatable: bool = True) -> Any:
+        """`work(cursor)` on a PostgreSQL connection in autocommit (core/pg_statements.py): one
+        round trip for one statement, no BEGIN or COMMIT. `repeatable` work (a read) is done
+        once more on a fresh connection if PostgreSQL had dropped the first."""
+        assert self._statements is not None
+        return self._statements.run(work, repeatable)
 
     # ---- indexed lists ---------------------------------------------------------------------
 
@@ -491,7 +481,7 @@ class Store:
             cursor.execute(read, (tenant, kind))
             return int(cursor.fetchone()[0])
 
-        code = self._read_outside_transaction(make)
+        code = self._one_statement(make)
         self._scopes[(tenant, kind)] = code
         return code
 
@@ -679,10 +669,8 @@ class Store:
             return
         if self.shared:
             batch = "[" + ",".join(doc_codec.dumps(doc) for doc in docs) + "]"
-            self._read_outside_transaction(
-                lambda cursor: cursor.execute(postgres.APPEND_ENTRIES, (batch,)),
-                self._bookkeeping,
-                repeatable=False,
+            self._one_statement(
+                lambda cursor: cursor.execute(postgres.APPEND_ENTRIES, (batch,)), repeatable=False
             )
             return
         with self._connection(durable=False) as conn:
@@ -705,9 +693,8 @@ class Store:
                 "limit": limit,
                 "always": count_refused,
             }
-            used, hits, first = self._read_outside_transaction(
+            used, hits, first = self._one_statement(
                 lambda cursor: cursor.execute(postgres.QUOTA_HIT, params).fetchone(),
-                self._bookkeeping,
                 repeatable=False,
             )
             if hits is None:  # refused and not counted: at the limit or past it
@@ -798,6 +785,8 @@ class Store:
 
     def close(self) -> None:
         self._memory_connection = None
+        if self._statements is not None:
+            self._statements.close()
         self.engine.dispose()
         if self._bookkeeping is not self.engine:
             self._bookkeeping.dispose()
@@ -910,6 +899,17 @@ def _make_engine(
     engine = create_engine(url, connect_args=connect_args or {}, **(pool or {}))
     postgres.ping_when_idle(engine)
     return engine
+
+
+def _statement_connections(engine: Engine, most: int) -> pg_statements.StatementConnections:
+    """Autocommit connections to the engine's database, opened as its pool opens its own."""
+    cargs, cparams = engine.dialect.create_connect_args(engine.url)
+    cparams.update(options=pg_statements.BOOKKEEPING_OPTIONS, autocommit=True)
+    return pg_statements.StatementConnections(
+        lambda: engine.dialect.connect(*cargs, **cparams),
+        engine.dialect.loaded_dbapi.OperationalError,
+        most,
+    )
 
 
 def _one_doc(cursor: Any, sql: str, params: tuple[str, str, str]) -> dict | None:
