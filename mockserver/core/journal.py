@@ -180,13 +180,15 @@ class StoreJournal:
     sequence. Same interface as `Journal`.
 
     A request only queues its entry; a writer thread masks, formats and stores what is queued
-    in one transaction at a time, so a request never waits for the store on the journal's
-    account. The queue holds at most `size` entries (the journal keeps no more than that
-    anyway): if the store falls that far behind, the oldest queued entries are dropped and
-    counted (`dropped`), never a request blocked. Reading flushes this server's queue first and
+    in one statement at a time, waiting LINGER_SECONDS after the first entry for the next few,
+    so a request never waits for the store on the journal's account. The queue holds at most
+    `size` entries (the journal keeps no more than that anyway): if the store falls that far
+    behind, the oldest queued entries are dropped and counted (`dropped`), never a request
+    blocked. Reading flushes this server's queue first and
     gives other servers' writers `SETTLE_SECONDS` to store what they had queued."""
 
     TRIM_EVERY = 50
+    LINGER_SECONDS = 0.01
     SETTLE_SECONDS = 0.05
     FLUSH_TIMEOUT_SECONDS = 10.0
 
@@ -208,7 +210,8 @@ class StoreJournal:
             if len(self._queue) == self._queue.maxlen:
                 self.dropped += 1
             self._queue.append(entry)
-            self._changed.notify_all()
+            if len(self._queue) == 1:  # the writer waits only for an empty queue to fill
+                self._changed.notify_all()
         return entry
 
     def _write(self) -> None:
@@ -218,6 +221,12 @@ class StoreJournal:
                     self._changed.wait()
                 if not self._queue:
                     return
+                closing = self._closed
+            if not closing:
+                # Let the entries of the requests in flight join this batch: at a thousand
+                # requests a second, ten to a statement rather than one to three.
+                time.sleep(self.LINGER_SECONDS)
+            with self._changed:
                 batch = list(self._queue)
                 self._queue.clear()
                 self._in_flight = len(batch)

@@ -85,6 +85,12 @@ SELECT doc::text FROM json_array_elements(CAST(%s AS json)) WITH ORDINALITY AS b
 ORDER BY place
 """
 
+# All but the newest %s journal entries gone, in one statement (a transaction of two, built by
+# SQLAlchemy, cost the journal writer more than the batches it trimmed after).
+TRIM_ENTRIES = """
+DELETE FROM journal_entries WHERE seq <= (SELECT MAX(seq) FROM journal_entries) - %s
+"""
+
 
 def ping_when_idle(engine: Engine) -> None:
     """Check a pooled connection on checkout only if it sat idle IDLE_PING_SECONDS or more; a

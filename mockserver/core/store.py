@@ -731,6 +731,11 @@ class Store:
 
     def trim_entries(self, keep: int) -> None:
         """Drop all but the newest `keep` journal entries."""
+        if self.shared:  # the journal writer's, every TRIM_EVERY entries: one statement
+            self._one_statement(
+                lambda cursor: cursor.execute(postgres.TRIM_ENTRIES, (keep,)), repeatable=False
+            )
+            return
         with self._connection(durable=False) as conn:
             newest = conn.execute(select(func.max(journal_entries.c.seq))).scalar()
             if newest is not None:

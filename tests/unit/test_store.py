@@ -569,3 +569,13 @@ def test_journal_batches_keep_their_order_and_their_text(store: Store) -> None:
     assert [doc for _, doc in found] == [doc for batch in batches for doc in batch]
     numbers = [number for number, _ in found]
     assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers) == 44
+
+
+def test_trimming_the_journal_keeps_the_newest_entries(store: Store) -> None:
+    store.trim_entries(10)  # an empty journal: nothing to trim, no error
+    store.append_entries([{"n": i} for i in range(30)])
+    store.trim_entries(10)
+    assert [doc["n"] for _, doc in store.latest_entries(1000)] == list(range(20, 30))
+    store.append_entries([{"n": 30}])
+    store.trim_entries(10)
+    assert [doc["n"] for _, doc in store.latest_entries(1000)] == list(range(21, 31))
