@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(dashboard_blueprint(), url_prefix="/_mock")
     app.register_blueprint(contract_blueprint(), url_prefix="/_mock")
     app.register_blueprint(s3_blueprint(), url_prefix=S3_PREFIX)
+    _control_plane_takes_trailing_slashes(app)
     frameworks = {provider.prefix: provider.framework for provider in runtime.providers.values()}
     app.wsgi_app = FrameworkPaths(app.wsgi_app, frameworks)  # type: ignore[method-assign]
 
@@ -108,3 +109,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         )
 
     return app
+
+
+def _control_plane_takes_trailing_slashes(app: Flask) -> None:
+    """`GET /_mock/health/` answers as `/_mock/health` does: scripts and HTTP clients add the
+    slash (a base URL ending in one, joined to "health/"), and each provider's routes already
+    take it (core/frameworks). Only the control plane's rules: an object key in the S3 paths
+    may end in a slash, and is then another key."""
+    for rule in app.url_map.iter_rules():
+        if rule.rule == "/_mock" or rule.rule.startswith("/_mock/"):
+            rule.strict_slashes = False

@@ -146,7 +146,7 @@ class ControlGuard:
         )
         if not has_body and not request.mimetype:
             return None
-        allowed = JSON_TYPES + (YAML_TYPES if path in YAML_PATHS else ())
+        allowed = JSON_TYPES + (YAML_TYPES if path.rstrip("/") in YAML_PATHS else ())
         if request.mimetype not in allowed:
             return mock_error(
                 415,

@@ -164,3 +164,24 @@ def test_vec_processing_time_is_bounded_so_uploads_never_overflow(client) -> Non
     bulk = client.post(f"{vault}/bulk", json={"entries": [entry]}, headers=vec)
     assert bulk.status_code == 202, bulk.get_data(as_text=True)  # processing a year from now
     client.post("/_mock/reset")
+
+
+def test_control_routes_take_a_trailing_slash_as_clients_send_it(client) -> None:
+    """A base URL ending in a slash joined to "health/", as scripts build them: the same
+    answer as without it. A path that names no route still gets the JSON 404."""
+    health = client.get("/_mock/health/")
+    assert health.status_code == 200 and health.get_json()["status"] == "ok"
+    client.get("/accredible/v1/credentialz/1")  # journaled: it matches no route
+    journal = client.get("/_mock/requests/").get_json()
+    assert [entry["path"] for entry in journal["requests"]] == ["/accredible/v1/credentialz/1"]
+    rule = client.post("/_mock/faults/", json={"provider": "vec", "status": 503, "times": 1})
+    assert rule.status_code == 201
+    assert client.get(f"/_mock/faults/{rule.get_json()['id']}/").status_code == 200
+    assert client.delete("/_mock/faults/").get_json() == {"status": "cleared"}
+    assert client.get("/_mock/faults").get_json()["count"] == 0
+    # The guard takes YAML for fixtures by path: with the slash too.
+    yaml_body = "seekpass:\n  accounts: []\n"
+    loaded = client.post("/_mock/fixtures/", data=yaml_body, content_type="application/yaml")
+    assert loaded.get_json() == {"loaded": ["seekpass"]}
+    missing = client.get("/_mock/healthz/")
+    assert missing.status_code == 404 and missing.is_json
