@@ -131,7 +131,7 @@ _DELETE_KEYS_OF = delete(unique_keys).where(
 # Per server on PostgreSQL: the records pool (transactions) keeps one per thread
 # (`connections`), this many at most, with 4 more at busy moments; single statements as many
 # (core/pg_statements.py); the bookkeeping pool (journal trims, quota resets) 2, with 4 more;
-# and a listener: 47 at most, so two replicas stay within PostgreSQL's default of 100.
+# and a listener: 43 at most, so two replicas stay within PostgreSQL's default of 100.
 MAX_POOLED = 16
 BOOKKEEPING_POOLED = 2
 
