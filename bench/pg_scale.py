@@ -1,7 +1,7 @@
 """A shared sandbox on PostgreSQL against the same server on SQLite (issue 18, part 3).
 
     python bench/pg_scale.py [--seconds 6] [--connections 16] [--runs 2] [--pg-url URL]
-                             [--cpus auto|all|LIST] [--replica-cpu SHARE]
+                             [--cpus auto|all|LIST] [--replica-cpu SHARE] [--apart-pg-url URL]
 
 Side by side in one run, `wrk -t2` against Accredible's issuer details (an ordinary
 authenticated read):
@@ -20,8 +20,11 @@ twice the traffic). `--pg-url` is a database the bench may empty (default: the t
 `.ci/run` makes); `--cpus` is passed to every server (default: theirs, one CPU each, README
 "One core per server"). `--replica-cpu 0.5` holds every server to half a CPU's time, as a
 container run with `--cpus 0.5` is (bench/cpu_budget.py: a cgroup; needs root), so that two
-replicas are measured against one without the second running out of cores. Every server is a
-real process on an ephemeral port, stopped at the end.
+replicas are measured against one without the second running out of cores.
+`--apart-pg-url` names a second database the bench may empty: two servers then also run with
+a database each, sharing nothing, which tells what sharing one store costs two servers from
+what the machine does to them. Every server is a real process on an ephemeral port, stopped
+at the end.
 """
 
 from __future__ import annotations
@@ -88,11 +91,15 @@ def machine_busy(since: tuple[int, int] | None = None) -> Any:
 
 
 def measure(
-    count: int, store_url: str | None, proxy: CountingProxy | None, args, script: Path
+    count: int, store_url: str | list[str] | None, proxy: CountingProxy | None, args, script: Path
 ) -> dict:
-    flags = ["--quiet"] + (["--store-url", store_url] if store_url else [])
-    flags += ["--cpus", args.cpus] if args.cpus else []
-    servers = [LiveServer(args=flags).start() for _ in range(count)]
+    """`count` servers on `store_url`, or one on each store of a list."""
+    urls = store_url if isinstance(store_url, list) else [store_url] * count
+    cpus = ["--cpus", args.cpus] if args.cpus else []
+    servers = [
+        LiveServer(args=["--quiet", *(["--store-url", url] if url else []), *cpus]).start()
+        for url in urls
+    ]
     budgets: list[CpuBudget] = []
     try:
         for server in servers if args.replica_cpu else ():
@@ -159,6 +166,7 @@ def main() -> None:
     parser = load_options()
     parser.add_argument("--cpus", default=None)
     parser.add_argument("--replica-cpu", type=float, default=None)
+    parser.add_argument("--apart-pg-url", default=None)
     args = parser.parse_args()
     script = prepare(args)
     port = urlsplit(args.pg_url).port or 5432
@@ -167,6 +175,11 @@ def main() -> None:
         "PostgreSQL, 1": [],
         "PostgreSQL, 2": [],
     }
+    if args.apart_pg_url:
+        apart = Store(args.apart_pg_url)
+        apart.clear()
+        apart.close()
+        rows["PostgreSQL, 2 apart (a database each)"] = []
     with CountingProxy(port) as proxy:
         url = through(args.pg_url, proxy.port)
         for _ in range(args.runs):
@@ -179,6 +192,11 @@ def main() -> None:
                     relayed_rps=counted["rps"],
                 )
                 rows[f"PostgreSQL, {count}"].append(direct)
+            if args.apart_pg_url:  # what sharing one store costs two servers, if anything
+                both = [args.pg_url, args.apart_pg_url]
+                rows["PostgreSQL, 2 apart (a database each)"].append(
+                    measure(2, both, None, args, script)
+                )
     print(
         f"wrk -t2 -c{args.connections} -d{args.seconds:.0f}s, {args.runs} runs each, {PATH}, "
         f"--cpus {args.cpus or 'auto (the default)'}"
@@ -210,6 +228,11 @@ def main() -> None:
     two = statistics.median(r["rps"] for r in rows["PostgreSQL, 2"])
     print(f"PostgreSQL ÷ SQLite, one server: {one / sqlite:.2f} (goal ≥ 0.5)")
     print(f"two servers ÷ one, PostgreSQL: {two / one:.2f} (goal ≥ 1.7)")
+    if args.apart_pg_url:
+        apart_rate = statistics.median(
+            r["rps"] for r in rows["PostgreSQL, 2 apart (a database each)"]
+        )
+        print(f"two servers sharing one store ÷ two with a database each: {two / apart_rate:.2f}")
     # One server is held to one core (or to its budget, `--replica-cpu`) by its interpreter
     # lock; two share the machine's cores with PostgreSQL and wrk. Two can answer at most
     # cores ÷ (machine CPU per request), and at most their budgets ÷ (their CPU per request),
