@@ -184,8 +184,8 @@ class StoreJournal:
     so a request never waits for the store on the journal's account. The queue holds at most
     `size` entries (the journal keeps no more than that anyway): if the store falls that far
     behind, the oldest queued entries are dropped and counted (`dropped`), never a request
-    blocked. Reading flushes this server's queue first and
-    gives other servers' writers `SETTLE_SECONDS` to store what they had queued."""
+    blocked. Reading flushes this server's queue first and gives other servers' writers
+    `SETTLE_SECONDS` to store what they had queued."""
 
     TRIM_EVERY = 50
     LINGER_SECONDS = 0.01
