@@ -81,15 +81,15 @@ class StatementConnections:
 
     def _take(self) -> Any:
         """The most recently used idle connection, pinged first if it sat idle long enough
-        that PostgreSQL may have dropped it meanwhile (as the pool does, postgres.ping_when_idle),
-        or a new one. A new one is opened only when none is idle, so no more than `most` are
-        ever open: one per thread holding a place."""
+        that PostgreSQL may have dropped it meanwhile, or PostgreSQL sent it something (as the
+        pool does, postgres.ping_when_idle), or a new one. A new one is opened only when none
+        is idle, so no more than `most` are ever open: one per thread holding a place."""
         while True:
             with self._lock:
                 if not self._idle:
                     break
                 connection, since = self._idle.pop()
-            if time.monotonic() - since < postgres.IDLE_PING_SECONDS:
+            if not postgres.needs_ping(connection, since):
                 return connection
             try:
                 connection.execute("SELECT 1")

@@ -92,9 +92,33 @@ DELETE FROM journal_entries WHERE seq <= (SELECT MAX(seq) FROM journal_entries) 
 """
 
 
+def has_news(connection: Any) -> bool:
+    """Whether PostgreSQL sent an idle connection something unasked: on a connection that
+    listens for nothing, the goodbye of a backend that was terminated (a restart, an
+    administrator), or the end of the socket. One poll of the socket, no round trip: a
+    connection in constant use is never idle long enough for IDLE_PING_SECONDS, and a write
+    that must not be made twice (a quota hit, a journal batch) cannot be retried after it
+    failed on one."""
+    try:
+        poller = select.poll()
+        poller.register(connection.fileno(), select.POLLIN)
+        return bool(poller.poll(0))
+    except Exception:  # noqa: BLE001 - no socket to look at: the connection is unusable
+        return True
+
+
+def needs_ping(connection: Any, idle_since: float | None) -> bool:
+    """Ping a connection before use if it sat idle IDLE_PING_SECONDS or more, or if PostgreSQL
+    sent it something meanwhile (has_news)."""
+    if idle_since is None:
+        return False
+    return time.monotonic() - idle_since >= IDLE_PING_SECONDS or has_news(connection)
+
+
 def ping_when_idle(engine: Engine) -> None:
-    """Check a pooled connection on checkout only if it sat idle IDLE_PING_SECONDS or more; a
-    dead one is discarded and the pool connects afresh (DisconnectionError tells it to)."""
+    """Check a pooled connection on checkout only if it sat idle IDLE_PING_SECONDS or more, or
+    PostgreSQL sent it something meanwhile; a dead one is discarded and the pool connects
+    afresh (DisconnectionError tells it to)."""
 
     @event.listens_for(engine, "checkin")
     def _idle_from(_dbapi_connection: Any, record: Any) -> None:
@@ -102,8 +126,7 @@ def ping_when_idle(engine: Engine) -> None:
 
     @event.listens_for(engine, "checkout")
     def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        since = record.info.get("idle_since")
-        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+        if not needs_ping(dbapi_connection, record.info.get("idle_since")):
             return
         try:
             engine.dialect.do_ping(dbapi_connection)

@@ -31,7 +31,8 @@ def _drop_every_other_connection(store: Store) -> int:
     with outsider.connect() as conn:
         dropped = conn.execute(
             text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                # Waits (up to 5 s) until each backend is gone, as after a restart.
+                "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid() "
                 "AND usename = current_user"
             )
@@ -112,6 +113,24 @@ def test_a_dropped_idle_statement_connection_is_replaced_before_a_write(store, m
     assert _drop_every_other_connection(store) >= 1
     assert _backend_pid(store, repeatable=False) != dropped
     assert store.count_hit("k", 10, 0, 5, False)[1] is True
+
+
+def test_a_connection_in_constant_use_that_was_dropped_is_replaced_before_a_write(
+    store, monkeypatch
+) -> None:
+    """A server's background work keeps its newest connections busy, never idle for a second:
+    the goodbye PostgreSQL sent a terminated backend's connection is what tells it apart, for
+    a single statement and for a transaction alike."""
+    monkeypatch.setattr(postgres, "IDLE_PING_SECONDS", 3600.0)  # no connection counts as idle
+    with store.transaction() as tx:
+        tx.put("t", "thing", "1", {"v": 1})
+    dropped = _backend_pid(store)
+    assert _drop_every_other_connection(store) >= 2
+    assert _backend_pid(store, repeatable=False) != dropped
+    assert store.count_hit("k", 10, 0, 5, False)[1] is True
+    with store.transaction() as tx:  # the pool's connection too: a transaction is never retried
+        tx.put("t", "thing", "2", {"v": 2})
+    assert store.get("t", "thing", "2") == {"v": 2}
 
 
 def test_a_statement_that_fails_costs_its_connection_only(store) -> None:
