@@ -171,16 +171,28 @@ def test_no_more_connections_are_open_than_allowed_and_close_closes_them() -> No
     )
     lock = threading.Lock()
     in_use = [0, 0]  # now, most seen
+    two_at_once = threading.Event()
     pids: list[int] = []
 
     def hold(cursor) -> None:
         with lock:
             in_use[0] += 1
             in_use[1] = max(in_use)
+            if in_use[0] == 2:
+                two_at_once.set()
         pids.append(cursor.execute("SELECT pg_backend_pid()").fetchone()[0])
-        time.sleep(0.05)
+        two_at_once.wait(10)  # the first holds its connection until a second is in use
+        time.sleep(0.02)  # the others: a little while, so that a third would have been needed
         with lock:
             in_use[0] -= 1
+
+    def gone(count: int) -> bool:
+        """A backend leaves pg_stat_activity a moment after its client closed the socket."""
+        for _ in range(200):
+            if _backends_named(name) == count:
+                return True
+            time.sleep(0.025)
+        return False
 
     threads = [threading.Thread(target=connections.run, args=(hold,)) for _ in range(6)]
     for thread in threads:
@@ -194,6 +206,8 @@ def test_no_more_connections_are_open_than_allowed_and_close_closes_them() -> No
     assert _backends_named(name) == 2
     connections.close()
     assert connections.idle() == 0
-    assert _backends_named(name) == 0
-    connections.run(lambda cursor: cursor.execute("SELECT 1"))  # after close: opened and closed
-    assert _backends_named(name) == 0
+    assert gone(0)
+    # After close: one is opened for the statement and closed on its way back.
+    assert connections.run(lambda cursor: cursor.execute("SELECT 1").fetchone()) == (1,)
+    assert connections.idle() == 0
+    assert gone(0)
