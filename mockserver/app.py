@@ -90,7 +90,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        # The cause in the line itself (the traceback follows it): "see its log" must find it.
+        log.exception(
+            "unhandled error on %s %s: %s: %s",
+            request.method,
+            request.path,
+            type(exc).__name__,
+            exc,
+        )
         return _render(InternalServerError("The mock failed unexpectedly; see its log."))
 
     @app.get(pipeline.FAVICON)

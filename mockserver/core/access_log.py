@@ -126,14 +126,24 @@ def _access_text(f: dict[str, Any]) -> str:
 
 
 class TextFormatter(logging.Formatter):
+    """One line per event; an error that carries an exception (a request that failed
+    unexpectedly, a journal batch PostgreSQL refused) is followed by its traceback, the only
+    place its cause is told."""
+
     def format(self, record: logging.LogRecord) -> str:
         fields = getattr(record, "fields", None) or {}
         when = fields.get("time") or _now()
         level = "" if record.levelno == logging.INFO else f"{record.levelname} "
-        return f"{when} {level}{record.getMessage()}"
+        text = f"{when} {level}{record.getMessage()}"
+        if record.exc_info:
+            text += "\n" + self.formatException(record.exc_info)
+        return text
 
 
 class JsonFormatter(logging.Formatter):
+    """One JSON object per line; an exception goes in `error` (its type and message) and
+    `traceback`, inside the line."""
+
     def format(self, record: logging.LogRecord) -> str:
         fields = dict(getattr(record, "fields", None) or {})
         line = {
@@ -143,6 +153,10 @@ class JsonFormatter(logging.Formatter):
             **({"message": record.getMessage()} if record.name != ACCESS.name else {}),
             **fields,
         }
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            line["error"] = f"{type(error).__name__}: {error}"
+            line["traceback"] = self.formatException(record.exc_info)
         return json.dumps(line, default=str)
 
 
