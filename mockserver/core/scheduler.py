@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 log = logging.getLogger("mockserver.scheduler")
+# A job that keeps failing (PostgreSQL down: every pass, ten a second) is logged with its
+# traceback once, then in one line at most this often, and once more when it works again.
+REPEAT_LOG_SECONDS = 60.0
 
 
 class Scheduler:
@@ -20,6 +24,8 @@ class Scheduler:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._pass = threading.RLock()  # held for a whole pass (see `paused`)
+        # Jobs failing now: when their failure was last logged, and how many passes failed.
+        self._failing: dict[str, tuple[float, int]] = {}
 
     def add(self, name: str, job: Callable[[], object]) -> None:
         self._jobs.append((name, job))
@@ -33,8 +39,30 @@ class Scheduler:
             for name, job in self._jobs:
                 try:
                     job()
-                except Exception:  # one failing job must not stop the others or the thread
-                    log.exception("scheduled job %s failed", name)
+                except Exception as error:  # one failing job must not stop the others
+                    self._failed(name, error)
+                else:
+                    if name in self._failing:
+                        count = self._failing.pop(name)[1]
+                        log.warning("scheduled job %s works again after %d failed", name, count)
+
+    def _failed(self, name: str, error: Exception) -> None:
+        now = time.monotonic()
+        logged, count = self._failing.get(name, (None, 0))
+        count += 1
+        if logged is None:
+            log.exception("scheduled job %s failed: %s: %s", name, type(error).__name__, error)
+            logged = now
+        elif now - logged >= REPEAT_LOG_SECONDS:
+            log.error(
+                "scheduled job %s still failing (%d passes): %s: %s",
+                name,
+                count,
+                type(error).__name__,
+                error,
+            )
+            logged = now
+        self._failing[name] = (logged, count)
 
     @contextmanager
     def paused(self) -> Iterator[None]:
