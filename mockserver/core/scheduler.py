@@ -44,7 +44,9 @@ class Scheduler:
                 else:
                     if name in self._failing:
                         count = self._failing.pop(name)[1]
-                        log.warning("scheduled job %s works again after %d failed", name, count)
+                        log.warning(
+                            "scheduled job %s works again after %d failed passes", name, count
+                        )
 
     def _failed(self, name: str, error: Exception) -> None:
         now = time.monotonic()

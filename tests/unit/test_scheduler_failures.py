@@ -48,7 +48,7 @@ def test_a_failing_job_is_logged_once_then_when_it_works_again(records) -> None:
     assert first.levelno == logging.ERROR and first.exc_info is not None
     assert first.getMessage() == "scheduled job flaky failed: ConnectionError: store unreachable"
     assert back.levelno == logging.WARNING
-    assert back.getMessage() == "scheduled job flaky works again after 5 failed"
+    assert back.getMessage() == "scheduled job flaky works again after 5 failed passes"
 
 
 def test_a_job_still_failing_is_reminded_in_one_line(records, monkeypatch) -> None:
