@@ -21,6 +21,7 @@ from mockserver.core.http import mock_error
 from mockserver.core.runtime import Runtime
 from mockserver.core.s3_routes import s3_blueprint, s3_http_error
 from mockserver.core.storage import S3_PREFIX
+from mockserver.core.store_outage import RETRY_AFTER_SECONDS, is_store_outage
 from mockserver.core.strict_json import StrictJSONProvider
 from mockserver.settings import Settings
 
@@ -90,6 +91,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
+        if is_store_outage(exc):
+            return _store_unavailable(exc)
         # The cause in the line itself (the traceback follows it): "see its log" must find it.
         log.exception(
             "unhandled error on %s %s: %s: %s",
@@ -99,6 +102,28 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             exc,
         )
         return _render(InternalServerError("The mock failed unexpectedly; see its log."))
+
+    def _store_unavailable(exc: Exception) -> Response:
+        """503 and Retry-After, not 500: the request may be sent again as it was
+        (core/store_outage.py). The cause in one line; a traceback would say nothing more."""
+        log.error(
+            "store unavailable on %s %s, answered 503: %s: %s",
+            request.method,
+            request.path,
+            type(exc).__name__,
+            str(exc).strip().splitlines()[0] if str(exc).strip() else "",
+        )
+        retry_after = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        response = _render(
+            ApiError(
+                503,
+                "service_unavailable",
+                "The sandbox's store (PostgreSQL) cannot be reached; try again shortly.",
+                headers=retry_after,
+            )
+        )
+        response.headers.update(retry_after)
+        return response
 
     @app.get(pipeline.FAVICON)
     def _favicon() -> Response:

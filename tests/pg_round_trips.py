@@ -47,6 +47,9 @@ class CountingProxy:
         # The latest messages, to show in a failed assertion: (connection, type, text).
         self.trace: deque[tuple[int, str, bytes]] = deque(maxlen=100)
         self._connections = 0
+        # While set, connections are closed as soon as they are made (PostgreSQL stopped).
+        self.refusing = False
+        self._open: set[asyncio.StreamWriter] = set()
         self.port = 0
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
@@ -69,6 +72,17 @@ class CountingProxy:
         asyncio.run_coroutine_threadsafe(stop(), self._loop)
         self._thread.join(10)
 
+    def cut(self) -> None:
+        """What PostgreSQL stopping does to its clients: every connection through the relay is
+        closed, and new ones too until `refusing` is set back to False."""
+        self.refusing = True
+
+        async def close_all() -> None:
+            for writer in list(self._open):
+                writer.close()
+
+        asyncio.run_coroutine_threadsafe(close_all(), self._loop).result(10)
+
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         server = self._loop.run_until_complete(asyncio.start_server(self._relay, "127.0.0.1", 0))
@@ -79,16 +93,24 @@ class CountingProxy:
         self._loop.close()
 
     async def _relay(self, client_reader, client_writer) -> None:
+        if self.refusing:
+            client_writer.close()
+            return
         try:
             server_reader, server_writer = await asyncio.open_connection(*self.target)
         except OSError:
             client_writer.close()
             return
-        await asyncio.gather(
-            self._frontend(client_reader, server_writer),
-            self._pipe(server_reader, client_writer),
-            return_exceptions=True,
-        )
+        ends = {client_writer, server_writer}
+        self._open |= ends
+        try:
+            await asyncio.gather(
+                self._frontend(client_reader, server_writer),
+                self._pipe(server_reader, client_writer),
+                return_exceptions=True,
+            )
+        finally:
+            self._open -= ends
 
     async def _frontend(self, reader, writer) -> None:
         """Client to server, message by message: the startup packet has no type byte. A

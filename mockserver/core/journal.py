@@ -21,6 +21,7 @@ from typing import Any
 from mockserver.core.clock import utc_iso
 from mockserver.core.matchers import body_matches, headers_match
 from mockserver.core.store import Store
+from mockserver.core.store_outage import is_store_outage
 
 log = logging.getLogger("mockserver.journal")
 
@@ -183,12 +184,14 @@ class StoreJournal:
     in one statement at a time, waiting LINGER_SECONDS after the first entry for the next few,
     so a request never waits for the store on the journal's account. The queue holds at most
     `size` entries (the journal keeps no more than that anyway): if the store falls that far
-    behind, the oldest queued entries are dropped and counted (`dropped`), never a request
-    blocked. Reading flushes this server's queue first and gives other servers' writers
-    `SETTLE_SECONDS` to store what they had queued."""
+    behind, or stays unreachable that long (PostgreSQL restarting), the oldest queued entries
+    are dropped and counted (`dropped`), never a request blocked; what the store could not take
+    is tried again every RETRY_SECONDS. Reading flushes this server's queue first and gives
+    other servers' writers `SETTLE_SECONDS` to store what they had queued."""
 
     TRIM_EVERY = 50
     LINGER_SECONDS = 0.01
+    RETRY_SECONDS = 1.0
     SETTLE_SECONDS = 0.05
     FLUSH_TIMEOUT_SECONDS = 10.0
 
@@ -201,6 +204,8 @@ class StoreJournal:
         self._in_flight = 0
         self._since_trim = 0
         self._closed = False
+        self._unreachable = False  # the last batch found the store unreachable
+        self._failures = 0  # batches that found it so
         self._changed = threading.Condition()
         self._writer = threading.Thread(target=self._write, name="journal-writer", daemon=True)
         self._writer.start()
@@ -232,21 +237,71 @@ class StoreJournal:
                 self._in_flight = len(batch)
             try:
                 self.store.append_entries([finish(entry, self.body_bytes) for entry in batch])
-                self._since_trim += len(batch)
-                if self._since_trim >= self.TRIM_EVERY:
-                    self._since_trim = 0
-                    self.store.trim_entries(self.size)
-            except Exception:  # noqa: BLE001 - the store is down: the batch is lost, not the server
-                log.warning("journal: %d entries could not be stored", len(batch), exc_info=True)
-            with self._changed:
-                self._in_flight = 0
-                self._changed.notify_all()
+            except Exception as error:  # noqa: BLE001 - the store is down, not the server
+                if closing or not is_store_outage(error):
+                    log.warning(
+                        "journal: %d entries could not be stored", len(batch), exc_info=True
+                    )
+                    self._done()
+                    if closing:
+                        return
+                else:
+                    self._keep_until_stored(batch, error)
+                continue
+            if self._unreachable:
+                self._unreachable = False
+                log.warning("journal: the store answers again; the entries kept are stored")
+            self._trim_now_and_then(len(batch))
+            self._done()
+
+    def _keep_until_stored(self, batch: list[dict[str, Any]], error: Exception) -> None:
+        """Entries the store could not take while it was unreachable go back to the front of
+        the queue, to be stored when it answers again (tried every RETRY_SECONDS); the queue's
+        bound still holds, the oldest dropped and counted first."""
+        with self._changed:
+            if not self._unreachable:
+                self._unreachable = True
+                log.warning(
+                    "journal: the store cannot be reached (%s); entries are kept, up to %d, "
+                    "until it can",
+                    type(error).__name__,
+                    self.size,
+                )
+            self._failures += 1
+            kept: deque[dict[str, Any]] = deque(batch, maxlen=self.size)
+            kept.extend(self._queue)
+            self.dropped += len(batch) + len(self._queue) - len(kept)
+            self._queue = kept
+            self._in_flight = 0
+            self._changed.notify_all()  # a reader waiting in flush() gives up: nothing to wait for
+            if not self._closed:
+                self._changed.wait(self.RETRY_SECONDS)  # a stop or a flush wakes it
+
+    def _trim_now_and_then(self, stored: int) -> None:
+        self._since_trim += stored
+        if self._since_trim < self.TRIM_EVERY:
+            return
+        self._since_trim = 0
+        try:
+            self.store.trim_entries(self.size)
+        except Exception:  # noqa: BLE001 - the next trim removes what this one did not
+            log.warning("journal: old entries could not be trimmed", exc_info=True)
+
+    def _done(self) -> None:
+        with self._changed:
+            self._in_flight = 0
+            self._changed.notify_all()
 
     def flush(self) -> None:
-        """Until what this server queued so far is stored (bounded by FLUSH_TIMEOUT_SECONDS)."""
+        """Until what this server queued so far is stored (bounded by FLUSH_TIMEOUT_SECONDS),
+        or the writer, woken to try at once, found the store unreachable again: the reading
+        that follows then fails as fast."""
         with self._changed:
+            failures = self._failures
+            self._changed.notify_all()  # a writer waiting to try again tries now
             self._changed.wait_for(
-                lambda: not self._queue and not self._in_flight, self.FLUSH_TIMEOUT_SECONDS
+                lambda: (not self._queue and not self._in_flight) or self._failures > failures,
+                self.FLUSH_TIMEOUT_SECONDS,
             )
 
     def entries(self, criteria: dict[str, Any] | None = None) -> list[dict[str, Any]]:

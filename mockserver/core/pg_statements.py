@@ -31,6 +31,10 @@ BOOKKEEPING_OPTIONS = "-c synchronous_commit=off"
 WAIT_SECONDS = 30.0
 
 
+class StatementsBusy(TimeoutError):
+    """Every connection for single statements stayed in use for the whole wait."""
+
+
 class StatementConnections:
     """`run(work)`: `work(cursor)` on an autocommit connection of the stack, given back after."""
 
@@ -50,7 +54,7 @@ class StatementConnections:
         done once more on a fresh one if it can be `repeatable` (a read), or the error raised
         (a write that may have reached the database before the connection went)."""
         if not self._free.acquire(timeout=WAIT_SECONDS):
-            raise TimeoutError(
+            raise StatementsBusy(
                 f"all {self._most} PostgreSQL connections for single statements stayed in use "
                 f"for {WAIT_SECONDS:g} s"
             )

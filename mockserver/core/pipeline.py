@@ -50,13 +50,15 @@ def install(app: Flask, provider_prefixes: dict[str, str]) -> None:
             g.started = time.perf_counter()
             g.provider = provider_for_path(request.path, provider_prefixes)
             raise _framing_error(*framing)
+        # Known before the store is asked anything: a request it cannot answer (a 503) is
+        # journaled and rendered as the provider's all the same.
+        g.started = time.perf_counter()
+        g.provider = provider_for_path(request.path, provider_prefixes)
         # The control plane reads the shared control record itself (one round trip): what QA
         # reads there is what every server has committed, not what has reached this one yet.
         path = request.path
         control = path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
         current_app.extensions["mockserver"].shared.sync(read=control)
-        g.started = time.perf_counter()
-        g.provider = provider_for_path(request.path, provider_prefixes)
         scenarios.set_active(None)
         return outcomes.apply(current_app.extensions["mockserver"], g.provider)
 

@@ -32,6 +32,10 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 
 IDLE_PING_SECONDS = 1.0
+# libpq waits this long for a connection to open, unless the store URL says otherwise
+# (`?connect_timeout=`): a PostgreSQL host that went away answers a request 503 in seconds
+# (core/store_outage.py), not after the system's TCP timeout of about two minutes.
+CONNECT_TIMEOUT_SECONDS = 5
 CONTROL_CHANNEL = "mockserver_control"
 # A confirmation on the channel: "ack:<version>:<backend pid of the confirming listener>".
 ACK_PREFIX = "ack:"

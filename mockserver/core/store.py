@@ -31,7 +31,7 @@ from sqlalchemy import (
     inspect,
     select,
 )
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
@@ -901,7 +901,10 @@ def _make_engine(
             cursor.close()
 
         return engine
-    engine = create_engine(url, connect_args=connect_args or {}, **(pool or {}))
+    args = dict(connect_args or {})
+    if "connect_timeout" not in make_url(url).query:  # the URL's own wins
+        args["connect_timeout"] = postgres.CONNECT_TIMEOUT_SECONDS
+    engine = create_engine(url, connect_args=args, **(pool or {}))
     postgres.ping_when_idle(engine)
     return engine
 
@@ -910,6 +913,7 @@ def _statement_connections(engine: Engine, most: int) -> pg_statements.Statement
     """Autocommit connections to the engine's database, opened as its pool opens its own."""
     cargs, cparams = engine.dialect.create_connect_args(engine.url)
     cparams.update(options=pg_statements.BOOKKEEPING_OPTIONS, autocommit=True)
+    cparams.setdefault("connect_timeout", postgres.CONNECT_TIMEOUT_SECONDS)
     return pg_statements.StatementConnections(
         lambda: engine.dialect.connect(*cargs, **cparams),
         engine.dialect.loaded_dbapi.OperationalError,

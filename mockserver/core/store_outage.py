@@ -1,0 +1,43 @@
+"""Telling a shared store that cannot answer (PostgreSQL stopped, restarting, out of
+connections, too busy) from a fault of the mock's own.
+
+A request that needs the store while it cannot answer is answered 503 with `Retry-After`, in the
+provider's error envelope: what a provider's load balancer says while its database is away, and
+a status clients retry, where a 500 says the request met a fault (urllib3's `Retry`, under
+`requests` and boto3, retries a 503 that carries `Retry-After` unasked; a 500 only if told to). Only
+the driver's errors for an unusable connection count: a statement PostgreSQL refused for its
+text (a mock bug) stays a 500 with its traceback.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import exc as sqlalchemy_errors
+
+from mockserver.core.pg_statements import StatementsBusy
+
+# Seconds a client is asked to wait before trying again: PostgreSQL restarts in about that long,
+# and a pool that was full frees a connection sooner.
+RETRY_AFTER_SECONDS = 1
+
+
+def _driver_outage_errors() -> tuple[type[BaseException], ...]:
+    try:
+        import psycopg
+    except ImportError:  # no PostgreSQL driver: no shared store either
+        return ()
+    # Connection refused or lost, "the database system is starting up" or "shutting down",
+    # "too many clients": all OperationalError in psycopg (SQLSTATE classes 08, 53, 57).
+    return (psycopg.OperationalError,)
+
+
+def is_store_outage(error: BaseException) -> bool:
+    """Whether `error` says the store could not be reached or had no connection to give,
+    rather than that the mock did something wrong."""
+    if isinstance(error, (StatementsBusy, sqlalchemy_errors.TimeoutError)):
+        return True  # every connection in use for the whole wait
+    outage = _driver_outage_errors()
+    if not outage:
+        return False
+    if isinstance(error, sqlalchemy_errors.DBAPIError):
+        return isinstance(error.orig, outage) or error.connection_invalidated
+    return isinstance(error, outage)
