@@ -52,6 +52,7 @@ from mockserver.core.tables import (
     index_scopes,
     journal_entries,
     metadata,
+    partial_on_postgresql,
     quota_hits,
     record_counts,
     record_index,
@@ -365,6 +366,8 @@ class Store:
                 kept = {column["name"] for column in schema.get_columns("record_index")}
                 if kept != set(record_index.c.keys()):
                     record_index.drop(conn)
+        if shared:
+            partial_on_postgresql()
         metadata.create_all(self.engine)
         # create_all makes the indexes of the tables it makes; a store made by an older version
         # (a data directory, a shared database) gets the newer ones here.

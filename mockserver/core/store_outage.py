@@ -11,6 +11,8 @@ text (a mock bug) stays a 500 with its traceback.
 
 from __future__ import annotations
 
+import sys
+
 from sqlalchemy import exc as sqlalchemy_errors
 
 from mockserver.core.pg_statements import StatementsBusy
@@ -21,9 +23,8 @@ RETRY_AFTER_SECONDS = 1
 
 
 def _driver_outage_errors() -> tuple[type[BaseException], ...]:
-    try:
-        import psycopg
-    except ImportError:  # no PostgreSQL driver: no shared store either
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is None:  # not loaded: no shared store, so none of its errors
         return ()
     # Connection refused or lost, "the database system is starting up" or "shutting down",
     # "too many clients": all OperationalError in psycopg (SQLSTATE classes 08, 53, 57).

@@ -93,28 +93,47 @@ record_index = Table(
     Column("tie", INDEX_TEXT, nullable=True),
     UniqueConstraint("scope", "id", name="uq_record_index_record"),
 )
+# Each column's indexes hold only the rows with a value there (partial indexes). Said for
+# PostgreSQL only once a store on it is made (`partial_on_postgresql`): naming a dialect's
+# option here would import that dialect, which brings every PostgreSQL driver's module and
+# asyncio with it, 50 ms of every start on SQLite.
+_PARTIAL: list[tuple[Index, Column]] = []
 for _number in range(INDEX_COLUMNS):
     _column = record_index.c[f"f{_number}"]
     _after = (record_index.c.made, record_index.c.id) if _number < MADE_ORDERED else ()
-    Index(
-        f"ix_record_index_f{_number}",
-        record_index.c.scope,
-        _column,
-        *_after,
-        sqlite_where=_column.isnot(None),
-        postgresql_where=_column.isnot(None),
+    _PARTIAL.append(
+        (
+            Index(
+                f"ix_record_index_f{_number}",
+                record_index.c.scope,
+                _column,
+                *_after,
+                sqlite_where=_column.isnot(None),
+            ),
+            _column,
+        )
     )
 for _number in range(ORDER_COLUMNS):
     _column = record_index.c[f"o{_number}"]
     for _direction, _key in (("up", _column), ("down", _column.desc())):
-        Index(
-            f"ix_record_index_o{_number}_{_direction}",
-            record_index.c.scope,
-            _key,
-            record_index.c.tie,
-            sqlite_where=_column.isnot(None),
-            postgresql_where=_column.isnot(None),
+        _PARTIAL.append(
+            (
+                Index(
+                    f"ix_record_index_o{_number}_{_direction}",
+                    record_index.c.scope,
+                    _key,
+                    record_index.c.tie,
+                    sqlite_where=_column.isnot(None),
+                ),
+                _column,
+            )
         )
+
+
+def partial_on_postgresql() -> None:
+    """Make the column indexes partial on PostgreSQL too (before its tables are made)."""
+    for index, column in _PARTIAL:
+        index.dialect_options["postgresql"]["where"] = column.isnot(None)
 
 
 # How many records of a kind have each value of its counted fields (those many records share:

@@ -579,3 +579,40 @@ def test_trimming_the_journal_keeps_the_newest_entries(store: Store) -> None:
     store.append_entries([{"n": 30}])
     store.trim_entries(10)
     assert [doc["n"] for _, doc in store.latest_entries(1000)] == list(range(21, 31))
+
+
+def test_column_indexes_are_partial_on_every_store(tmp_path) -> None:
+    """Each index column's indexes hold only the rows with a value there, on SQLite and
+    PostgreSQL alike; PostgreSQL's is said only when a store on it is made (core/tables.py),
+    so a start on SQLite does not import the PostgreSQL dialect."""
+    from sqlalchemy import create_engine, text
+
+    url = pg_url()
+    outsider = create_engine(url)
+    with outsider.begin() as conn:  # as a database no store has used yet
+        conn.execute(text("DROP TABLE IF EXISTS record_index CASCADE"))
+    store = Store(url)
+    try:
+        with outsider.connect() as conn:
+            found = dict(
+                conn.execute(
+                    text(
+                        "SELECT indexname, indexdef FROM pg_indexes "
+                        "WHERE indexname IN ('ix_record_index_f0', 'ix_record_index_o0_down')"
+                    )
+                ).all()
+            )
+    finally:
+        store.close()
+        outsider.dispose()
+    assert found["ix_record_index_f0"].endswith("WHERE (f0 IS NOT NULL)")
+    assert found["ix_record_index_o0_down"].endswith("WHERE (o0 IS NOT NULL)")
+    sqlite = Store(sqlite_file_url(tmp_path))
+    try:
+        with sqlite.engine.connect() as conn:
+            made = conn.execute(
+                text("SELECT sql FROM sqlite_master WHERE name = 'ix_record_index_f0'")
+            ).scalar_one()
+    finally:
+        sqlite.close()
+    assert made.endswith("WHERE f0 IS NOT NULL")
