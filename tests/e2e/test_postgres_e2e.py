@@ -152,3 +152,33 @@ def test_rules_added_at_once_on_both_servers_are_all_kept(two_servers) -> None:
             rule["path"] for rule in _control(server.base_url, "GET", "/faults").json()["faults"]
         }
         assert paths == {body["path"] for body in bodies}  # no change lost to another's
+
+
+def test_an_export_made_through_one_server_is_ready_through_the_other(two_servers) -> None:
+    """Exports move along the clock when they are read, on whichever server reads them (no
+    server's scheduler has to have seen them)."""
+    first, second = two_servers
+    made = requests.post(
+        f"{first.base_url}/accredible/v1/data_exports",
+        json={"data_export": {"entity": "credentials", "department_id": 201}},
+        headers=AUTH,
+        timeout=30,
+    )
+    assert made.status_code == 201, made.text
+    export_id = made.json()["data_export"]["id"]
+    path = f"/accredible/v1/data_exports/{export_id}"
+    seen = requests.get(f"{second.base_url}{path}", headers=AUTH, timeout=30).json()
+    assert seen["data_export"]["status"] == "scheduled"
+    assert _control(first.base_url, "POST", "/clock", json={"advance": "1h"}).status_code == 200
+    ready = requests.get(f"{second.base_url}{path}", headers=AUTH, timeout=30).json()
+    assert ready["data_export"]["status"] == "completed"
+    assert ready["data_export"]["urls"], ready
+    again = requests.get(f"{first.base_url}{path}", headers=AUTH, timeout=30).json()
+    # The link is each server's own (its address, its signature), to the same object: the
+    # servers share one S3-compatible store in a deployment (README), not in this test.
+    assert again["data_export"]["status"] == "completed"
+    assert [link["year"] for link in again["data_export"]["urls"]] == [
+        link["year"] for link in ready["data_export"]["urls"]
+    ]
+    csv = requests.get(ready["data_export"]["urls"][0]["url"], timeout=30)
+    assert csv.status_code == 200 and csv.text.startswith("id,")

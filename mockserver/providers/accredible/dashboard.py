@@ -28,11 +28,7 @@ def panels(model: AccredibleModel) -> list[Panel]:
                 ),
             )
         )
-        pending_exports += sum(
-            1
-            for doc in model.store.list(account.tenant, "data_export")
-            if doc["status"] != "completed"
-        )
+        pending_exports += model.exports.pending(account.tenant)
     quota = model.limiter.quota
     others = [
         Row(

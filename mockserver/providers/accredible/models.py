@@ -68,6 +68,3 @@ class AccredibleModel:
 
     def reload(self) -> None:
         self.seed()
-
-    def tick(self) -> None:
-        self.exports.advance()

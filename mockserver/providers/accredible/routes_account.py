@@ -494,6 +494,7 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
     @bp.get("/v1/data_exports")
     def list_exports() -> Response:
         who = caller()
+        model().exports.settle(who.tenant)
         docs = model().catalog.list(who, "data_export")
         return ok({"data_exports": [_export(doc) for doc in docs]})
 
@@ -509,7 +510,9 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - one route table
 
     @bp.get("/v1/data_exports/<int:export_id>")
     def view_export(export_id: int) -> Response:
-        return ok({"data_export": _export(model().catalog.get(caller(), "data_export", export_id))})
+        who = caller()
+        model().exports.settle(who.tenant)
+        return ok({"data_export": _export(model().catalog.get(who, "data_export", export_id))})
 
     # ---- team members -------------------------------------------------------------------
     @bp.post("/v1/team_members")
