@@ -78,7 +78,10 @@ class WebhookDispatcher:
         self.clock = clock
         self._wake_scheduler = wake
         self._signers: dict[str, Signer] = {}
-        self._pending: set[tuple[str, str]] = set()
+        # Deliveries waiting for an attempt, and when the next one is due (server clock): a
+        # pass reads from the store only those due, not every delivery waiting for a retry
+        # (2,000 behind a receiver that is down took 150 ms of every 100 ms pass).
+        self._pending: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
         self._run_lock = threading.Lock()  # one pass at a time picks what is due
         # Attempts under way; a delivery is never attempted twice at once.
@@ -104,7 +107,7 @@ class WebhookDispatcher:
         with self._lock:
             self._generation += 1
             self._pending = {
-                (row["tenant"], row["id"])
+                (row["tenant"], row["id"]): row["doc"]["next_attempt_at"]
                 for row in self.store.dump(kind=KIND)
                 if row["doc"]["status"] in ("pending", "retrying")
             }
@@ -143,7 +146,7 @@ class WebhookDispatcher:
         with self.store.transaction() as tx:
             tx.insert(tenant, KIND, record["id"], record)
         with self._lock:
-            self._pending.add((tenant, record["id"]))
+            self._pending[(tenant, record["id"])] = record["next_attempt_at"]
         self._wake_scheduler()
         return record
 
@@ -177,11 +180,12 @@ class WebhookDispatcher:
         self, only: set[tuple[str, str]] | None = None
     ) -> tuple[list[Future[None]], set[tuple[str, str]]]:
         """Start what is due (within `only`, when given); the futures and what the cap held."""
+        now = self.clock.timestamp()
         with self._lock:
             keys = [
                 key
-                for key in self._pending
-                if key not in self._in_flight and (only is None or key in only)
+                for key, due in self._pending.items()
+                if due <= now and key not in self._in_flight and (only is None or key in only)
             ]
         futures = []
         held_back: set[tuple[str, str]] = set()
@@ -189,9 +193,11 @@ class WebhookDispatcher:
             record = self.store.get(tenant, KIND, delivery_id)
             if record is None or record["status"] not in ("pending", "retrying"):
                 with self._lock:
-                    self._pending.discard((tenant, delivery_id))
+                    self._pending.pop((tenant, delivery_id), None)
                 continue
-            if record["next_attempt_at"] > self.clock.timestamp():
+            if record["next_attempt_at"] > now:
+                with self._lock:
+                    self._pending[(tenant, delivery_id)] = record["next_attempt_at"]
                 continue
             receiver = receiver_of(record["url"])
             with self._lock:
@@ -261,10 +267,12 @@ class WebhookDispatcher:
                 return  # the sandbox was reset while this attempt was under way
             with self.store.transaction() as tx:
                 tx.put(record["tenant"], KIND, record["id"], record)
+            key = (record["tenant"], record["id"])
+            if record["status"] == "retrying":
+                self._pending[key] = record["next_attempt_at"]
+            else:
+                self._pending.pop(key, None)
         access_log.webhook_attempt(record, attempt)
-        if record["status"] != "retrying":
-            with self._lock:
-                self._pending.discard((record["tenant"], record["id"]))
 
     def deliveries(
         self, provider: str | None = None, status: str | None = None

@@ -168,3 +168,35 @@ def test_a_server_that_does_not_confirm_is_waited_for_a_bounded_time(
     finally:
         runtime.close()
         stuck.close()
+
+
+def test_idle_background_work_makes_no_round_trips_whatever_waits(proxy) -> None:
+    """A scheduler pass costs nothing while nothing is due: deliveries waiting for a retry
+    (a receiver that is down) are not read each pass, nor are Accredible's accounts searched
+    for exports to move along (they move when read). Both were read ten times a second."""
+    _app, runtime = _server(proxy)
+    try:
+        runtime.clock.freeze()
+        webhooks = runtime.webhooks
+        webhooks.register_signer("none", lambda secret, body, at: {})
+        for number in range(20):
+            webhooks.enqueue(
+                tenant="accredible:demo-academy",
+                provider="accredible",
+                url="http://127.0.0.1:9/down",  # the discard port: refused
+                event="test",
+                payload={"number": number},
+                signer="none",
+                secret="s",
+            )
+        assert webhooks.run_due(wait=True) == 20
+        assert {d["status"] for d in webhooks.deliveries()} == {"retrying"}
+        before = proxy.round_trips
+        for _ in range(10):
+            runtime.scheduler.run_once()
+        assert proxy.round_trips - before == 0, list(proxy.trace)[-10:]
+        runtime.clock.advance(5)  # the first retry is due: each delivery is read again
+        assert webhooks.run_due(wait=True) == 20
+        assert [len(d["attempts"]) for d in webhooks.deliveries()] == [2] * 20
+    finally:
+        runtime.close()
