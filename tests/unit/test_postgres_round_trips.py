@@ -200,3 +200,39 @@ def test_idle_background_work_makes_no_round_trips_whatever_waits(proxy) -> None
         assert [len(d["attempts"]) for d in webhooks.deliveries()] == [2] * 20
     finally:
         runtime.close()
+
+
+def test_a_vec_batch_processing_costs_a_pass_nothing_until_it_is_due(proxy) -> None:
+    """A pass looks at a VEC batch only when its start or its certificates' processing time
+    has come; before, it listed every certificate of a processing batch each pass."""
+    import io
+
+    app, runtime = _server(proxy)
+    try:
+        client = app.test_client()
+        runtime.clock.freeze()
+        rows = ["RecipientsEmail,RecipientsName,IssueDate"]
+        rows += [f"p{number}@example.com,Learner {number},01-06-2025" for number in range(30)]
+        made = client.post(
+            "/vec/business/batches",
+            data={
+                "name": "Cohort",
+                "template_id": "7b1f4c1e-8d2a-4f57-9c3e-2a6d5e0b9f10",
+                "csv_file": (io.BytesIO("\n".join(rows).encode()), "recipients.csv"),
+            },
+            headers={"Authorization": "Bearer vec-demo-full-token"},
+        )
+        assert made.status_code == 201, made.get_json()
+        tenant, batch_id = "vec:demo-institute", made.get_json()["data"]["id"]
+        runtime.clock.advance(2)  # past its start: processing, done 5 s later
+        runtime.scheduler.run_once()
+        assert runtime.store.get(tenant, "vec_batch", batch_id)["status"] == "processing"
+        before = proxy.round_trips
+        for _ in range(10):
+            runtime.scheduler.run_once()
+        assert proxy.round_trips - before == 0, list(proxy.trace)[-10:]
+        runtime.clock.advance(5)
+        runtime.scheduler.run_once()
+        assert runtime.store.get(tenant, "vec_batch", batch_id)["status"] == "completed"
+    finally:
+        runtime.close()
