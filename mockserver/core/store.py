@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
-from mockserver.core import doc_codec, index_query, pg_statements, postgres
+from mockserver.core import doc_codec, index_query, pg_statements, pg_statistics, postgres
 from mockserver.core.index_query import Condition, Order
 from mockserver.core.index_rows import (
     INDEX_COLUMN_NAMES,
@@ -168,6 +168,7 @@ class Transaction:
         self._conn = conn
         self._dump = dump
         self._now = now
+        self.written = 0  # records written or removed (core/pg_statistics.py)
         self._get_sql = _DRIVER_GET[conn.dialect.name]
         self._cache = cache
         self._kinds = kinds or {}
@@ -248,6 +249,7 @@ class Transaction:
             made = cursor.fetchone()[0]
         finally:
             cursor.close()
+        self.written += 1
         self._reindex(tenant, kind, record_id, doc, made)
 
     def delete(self, tenant: str, kind: str, record_id: str) -> bool:
@@ -256,7 +258,9 @@ class Transaction:
         self._touch(tenant, kind, record_id)
         self._conn.execute(_DELETE_KEYS_OF, params)
         self._reindex(tenant, kind, record_id, None)
-        return self._conn.execute(_DELETE, params).rowcount > 0
+        removed = self._conn.execute(_DELETE, params).rowcount
+        self.written += removed
+        return removed > 0
 
     def delete_prefix(self, tenant: str, kind: str, prefix: str) -> int:
         """Remove every record of a kind whose id starts with `prefix`; how many."""
@@ -279,7 +283,9 @@ class Transaction:
             )
             for record_id in doomed.scalars().all():
                 self._reindex(tenant, kind, record_id, None)
-        return self._conn.execute(statement).rowcount
+        removed = self._conn.execute(statement).rowcount
+        self.written += removed
+        return removed
 
     def claim(self, tenant: str, scope: str, key: str, kind: str, record_id: str) -> None:
         """Take a unique key for a record; Conflict if another record holds it."""
@@ -352,6 +358,8 @@ class Store:
         self._statements = (
             _statement_connections(self.engine, pool["pool_size"]) if shared else None
         )
+        # The planner's statistics gathered as the store fills (core/pg_statistics.py).
+        self._statistics = pg_statistics.Statistics(self._analyze) if shared else None
         # SQLite has one writer at a time anyway; serialising in-process avoids "database is
         # locked" errors and lets the in-memory database share one connection across threads.
         self._lock: threading.RLock | None = (
@@ -402,6 +410,8 @@ class Store:
             yield tx
             tx.finish()
         self._scopes.update(tx.index.new_scopes)
+        if self._statistics is not None:
+            self._statistics.wrote(tx.written)
 
     def _transaction_on(self, conn: Connection) -> Transaction:
         """A Transaction on `conn`, which the caller has begun, sharing this store's caches."""
@@ -461,6 +471,11 @@ class Store:
             )
         with self.transaction() as tx:
             return tx.list(tenant, kind)
+
+    def _analyze(self) -> None:
+        self._one_statement(
+            lambda cursor: cursor.execute(f"ANALYZE {pg_statistics.TABLES}"), repeatable=False
+        )
 
     def _one_statement(self, work: Callable[[Any], Any], repeatable: bool = True) -> Any:
         """`work(cursor)` on a PostgreSQL connection in autocommit (core/pg_statements.py): one
@@ -588,6 +603,8 @@ class Store:
             self._start_afresh_file()
             return
         # Scope codes stay: other servers on the store remember them.
+        if self._statistics is not None:
+            self._statistics.forget()
         with self._connection() as conn:
             conn.execute(delete(unique_keys))
             conn.execute(delete(record_index))
@@ -793,6 +810,8 @@ class Store:
 
     def close(self) -> None:
         self._memory_connection = None
+        if self._statistics is not None:
+            self._statistics.close()
         if self._statements is not None:
             self._statements.close()
         self.engine.dispose()

@@ -1,4 +1,5 @@
 import threading
+import time
 import uuid
 
 import pytest
@@ -616,3 +617,55 @@ def test_column_indexes_are_partial_on_every_store(tmp_path) -> None:
     finally:
         sqlite.close()
     assert made.endswith("WHERE f0 IS NOT NULL")
+
+
+def _new_postgres_store() -> tuple[Store, object]:
+    """A store on tables PostgreSQL has no statistics for yet (a new database)."""
+    from sqlalchemy import create_engine, text
+
+    url = pg_url()
+    outsider = create_engine(url)
+    with outsider.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS records, record_index CASCADE"))
+    return Store(url), outsider
+
+
+def _rows_known(outsider, table: str) -> float:
+    """How many rows PostgreSQL's planner believes `table` holds (-1: never looked)."""
+    from sqlalchemy import text
+
+    with outsider.connect() as conn:
+        return conn.execute(
+            text("SELECT reltuples FROM pg_class WHERE relname = :table"), {"table": table}
+        ).scalar_one()
+
+
+def test_the_planner_learns_of_a_bulk_write_before_the_next_read() -> None:
+    """Statistics are gathered at the commit of a transaction that wrote many records, so a
+    list read right after is planned for the tables as they are (core/pg_statistics.py)."""
+    store, outsider = _new_postgres_store()
+    try:
+        assert _rows_known(outsider, "records") <= 0
+        with store.transaction() as tx:
+            for number in range(300):
+                tx.insert("t", "thing", str(number), {"n": number})
+        assert _rows_known(outsider, "records") >= 300
+    finally:
+        store.close()
+        outsider.dispose()
+
+
+def test_the_planner_learns_of_many_small_writes_soon_after() -> None:
+    store, outsider = _new_postgres_store()
+    try:
+        for start in range(0, 300, 30):
+            with store.transaction() as tx:
+                for number in range(start, start + 30):
+                    tx.insert("t", "thing", str(number), {"n": number})
+        deadline = time.monotonic() + 10
+        while _rows_known(outsider, "records") < 200 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _rows_known(outsider, "records") >= 200  # gathered once 200 were written
+    finally:
+        store.close()
+        outsider.dispose()
