@@ -2,6 +2,7 @@
 
     python bench/growth.py [--sizes 1000 10000 100000] [--repeat 5] [--data-dir]
                            [--provider accredible|accredible-v2|vec|vec-certificates]
+                           [--store-url postgresql+psycopg://…]
 
 For each size: a fresh sandbox in this process (create_app, SQLite in memory, the Flask test
 client: the server's own time, no HTTP), one Accredible tenant filled with that many
@@ -308,6 +309,12 @@ def main() -> None:
         action="store_true",
         help="a SQLite file in a fresh temporary folder per size, as `serve --data-dir`",
     )
+    parser.add_argument(
+        "--store-url",
+        default="",
+        help="a PostgreSQL database the bench may empty (postgresql+psycopg://…), as "
+        "`serve --store-url`; RSS is then the server's alone, the database's apart",
+    )
     args = parser.parse_args()
     curve(args, *CURVES[args.provider])
 
@@ -318,8 +325,16 @@ def curve(args: argparse.Namespace, header: str, fill_kind, requests_of, headers
     print(f"| {header} | reset ms | RSS MB | RSS 2 s after reset MB |")
     print("|---" * (header.count("|") + 4) + "|")
     for size in args.sizes:
-        settings = Settings(host="127.0.0.1", port=0, quiet=True, data_dir=fresh_dir(args))
+        settings = Settings(
+            host="127.0.0.1",
+            port=0,
+            quiet=True,
+            data_dir=fresh_dir(args),
+            **({"store_url": args.store_url} if args.store_url else {}),
+        )
         runtime = Runtime(settings)
+        if args.store_url:
+            runtime.reset()  # a shared database starts each size empty
         client = create_app(settings, runtime).test_client()
         started = time.perf_counter()
         filled = fill_kind(runtime, client, size)
