@@ -80,7 +80,8 @@ class WebhookDispatcher:
         self._signers: dict[str, Signer] = {}
         # Deliveries waiting for an attempt, and when the next one is due (server clock): a
         # pass reads from the store only those due, not every delivery waiting for a retry
-        # (2,000 behind a receiver that is down took 150 ms of every 100 ms pass).
+        # (2,000 behind a receiver that is down cost 21 ms of every 100 ms pass on SQLite, and
+        # 1.7 s on PostgreSQL).
         self._pending: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
         self._run_lock = threading.Lock()  # one pass at a time picks what is due
