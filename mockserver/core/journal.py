@@ -238,9 +238,13 @@ class StoreJournal:
             try:
                 self.store.append_entries([finish(entry, self.body_bytes) for entry in batch])
             except Exception as error:  # noqa: BLE001 - the store is down, not the server
-                if closing or not is_store_outage(error):
+                outage = is_store_outage(error)
+                if closing or not outage:
                     log.warning(
-                        "journal: %d entries could not be stored", len(batch), exc_info=True
+                        "journal: %d entries could not be stored%s",
+                        len(batch),
+                        f": the store cannot be reached ({type(error).__name__})" if outage else "",
+                        exc_info=not outage,  # the cause is known: no traceback for it
                     )
                     self._done()
                     if closing:

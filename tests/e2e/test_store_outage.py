@@ -5,6 +5,7 @@ needed for the server to answer as before (core/store_outage.py)."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -110,3 +111,21 @@ def test_the_journal_keeps_what_it_could_not_store_until_the_store_answers(relay
     logged = "".join(server.more_output("journal: the store answers again"))
     assert "journal: the store cannot be reached" in logged
     assert "journal: the store answers again" in logged
+
+
+def test_a_server_stopped_while_the_store_is_away_says_what_its_journal_could_not_keep(
+    relayed,
+) -> None:
+    server, proxy = relayed
+    proxy.cut()
+    answer = requests.get(
+        f"{server.base_url}/accredible/v1/issuer/details", headers=AUTH, timeout=30
+    )
+    assert answer.status_code == 503
+    server.more_output("journal: the store cannot be reached")
+    server.stop()
+    assert server.process is not None and server.process.returncode == 0
+    logged = "".join(server.output + server.more_output("(to the end of its output)"))
+    assert re.search(
+        r"journal: \d+ entries could not be stored: the store cannot be reached", logged
+    )
