@@ -86,7 +86,10 @@ def test_requests_answer_503_while_the_store_is_away_and_as_before_once_it_is_ba
     assert answered.count((200, "accredible")) == 2, answered
     assert set(answered) == {(200, "accredible"), (503, "accredible")}, answered
     server.more_output("(nothing: the lines printed so far)", timeout=1.0)
-    assert "Traceback" not in "".join(server.output)
+    # No request failed as the mock's own fault (a 500 logs "unhandled error" and its
+    # traceback). A background job that found PostgreSQL away is logged with its traceback
+    # once, if a pass came in the moment it was away: not the requests' business here.
+    assert "unhandled error" not in "".join(server.output)
 
 
 def test_the_journal_keeps_what_it_could_not_store_until_the_store_answers(relayed) -> None:
