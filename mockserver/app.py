@@ -113,16 +113,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             type(exc).__name__,
             str(exc).strip().splitlines()[0] if str(exc).strip() else "",
         )
-        retry_after = {"Retry-After": str(RETRY_AFTER_SECONDS)}
         response = _render(
             ApiError(
                 503,
                 "service_unavailable",
                 "The sandbox's store (PostgreSQL) cannot be reached; try again shortly.",
-                headers=retry_after,
             )
         )
-        response.headers.update(retry_after)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)  # any envelope, control too
         return response
 
     @app.get(pipeline.FAVICON)

@@ -18,3 +18,14 @@ def pg_url() -> str:
         pytest.fail("MOCKSERVER_REQUIRE_PG is set but MOCKSERVER_TEST_PG_URL is not")
     pytest.skip("no PostgreSQL: set MOCKSERVER_TEST_PG_URL (see .ci/run)")
     return ""
+
+
+def empty_pg_url() -> str:
+    """The test database's URL, its sandbox emptied first (each test starts from nothing)."""
+    from mockserver.core.store import Store
+
+    url = pg_url()
+    store = Store(url)
+    store.clear()
+    store.close()
+    return url

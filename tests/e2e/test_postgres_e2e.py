@@ -9,19 +9,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from mockserver.core.store import Store
 from tests.e2e.live import LiveServer
-from tests.postgres import pg_url
+from tests.postgres import empty_pg_url
 
 AUTH = {"Authorization": "Token token=accredible-demo-key"}
 
 
 @pytest.fixture
 def two_servers() -> Iterator[tuple[LiveServer, LiveServer]]:
-    url = pg_url()
-    store = Store(url)
-    store.clear()
-    store.close()
+    url = empty_pg_url()
     with LiveServer(args=["--store-url", url]) as first:
         with LiveServer(args=["--store-url", url]) as second:
             yield first, second

@@ -13,20 +13,16 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from mockserver.core.store import Store
 from tests.e2e.live import LiveServer
 from tests.pg_round_trips import CountingProxy, through
-from tests.postgres import pg_url
+from tests.postgres import empty_pg_url
 
 AUTH = {"Authorization": "Token token=accredible-demo-key"}
 
 
 @pytest.fixture
 def relayed() -> Iterator[tuple[LiveServer, CountingProxy]]:
-    url = pg_url()
-    store = Store(url)
-    store.clear()
-    store.close()
+    url = empty_pg_url()
     with CountingProxy(urlsplit(url).port or 5432) as proxy:
         with LiveServer(args=["--store-url", through(url, proxy.port)]) as server:
             yield server, proxy

@@ -13,10 +13,9 @@ import pytest
 
 from mockserver.app import create_app
 from mockserver.core import postgres, shared
-from mockserver.core.store import Store
 from mockserver.settings import Settings
 from tests.pg_round_trips import CountingProxy, through
-from tests.postgres import pg_url
+from tests.postgres import empty_pg_url, pg_url
 
 DETAILS = "/accredible/v1/issuer/details"
 AUTH = {"Authorization": "Token token=accredible-demo-key"}
@@ -27,10 +26,7 @@ def proxy(monkeypatch) -> Iterator[CountingProxy]:
     # A connection that sat a second is pinged before use: one round trip more, on a timer.
     # Not what these tests count (a slow moment in the suite would make it fire).
     monkeypatch.setattr(postgres, "IDLE_PING_SECONDS", 3600.0)
-    url = pg_url()
-    store = Store(url)
-    store.clear()
-    store.close()
+    url = empty_pg_url()
     with CountingProxy(urlsplit(url).port or 5432) as relay:
         yield relay
 
