@@ -35,7 +35,14 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
-from mockserver.core import doc_codec, index_query, pg_statements, pg_statistics, postgres
+from mockserver.core import (
+    doc_codec,
+    index_query,
+    pg_reset,
+    pg_statements,
+    pg_statistics,
+    postgres,
+)
 from mockserver.core.index_query import Condition, Order
 from mockserver.core.index_rows import (
     INDEX_COLUMN_NAMES,
@@ -605,13 +612,10 @@ class Store:
         # Scope codes stay: other servers on the store remember them.
         if self._statistics is not None:
             self._statistics.forget()
-        with self._connection() as conn:
-            conn.execute(delete(unique_keys))
-            conn.execute(delete(record_index))
-            conn.execute(delete(record_counts))
-            conn.execute(delete(records))
-            conn.execute(delete(quota_hits))
-            conn.execute(delete(journal_entries))
+        pg_reset.empty(
+            self._connection,
+            [unique_keys, record_index, record_counts, records, quota_hits, journal_entries],
+        )
 
     def _start_afresh(self) -> None:
         """An in-memory store cleared by swapping in an empty database (its secrets copied),
