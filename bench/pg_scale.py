@@ -2,6 +2,7 @@
 
     python bench/pg_scale.py [--seconds 6] [--connections 16] [--runs 2] [--pg-url URL]
                              [--cpus auto|all|LIST] [--replica-cpu SHARE] [--apart-pg-url URL]
+                             [--paired ROUNDS]
 
 Side by side in one run, `wrk -t2` against Accredible's issuer details (an ordinary
 authenticated read):
@@ -23,8 +24,11 @@ container run with `--cpus 0.5` is (bench/cpu_budget.py: a cgroup; needs root), 
 replicas are measured against one without the second running out of cores.
 `--apart-pg-url` names a second database the bench may empty: two servers then also run with
 a database each, sharing nothing, which tells what sharing one store costs two servers from
-what the machine does to them. Every server is a real process on an ephemeral port, stopped
-at the end.
+what the machine does to them. `--paired N` then measures two ÷ one once more: two servers
+on the store, started once, and N rounds of one of them loaded alone and both at once, back to
+back. On a machine whose speed drifts by a quarter within a minute (the bench machine does,
+bench/RESULTS.md), a ratio of two loads seconds apart is steadier than one of medians taken
+minutes apart. Every server is a real process on an ephemeral port, stopped at the end.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -90,11 +96,10 @@ def machine_busy(since: tuple[int, int] | None = None) -> Any:
     return (now[0] - since[0]) / max(1, now[1] - since[1])
 
 
-def measure(
-    count: int, store_url: str | list[str] | None, proxy: CountingProxy | None, args, script: Path
-) -> dict:
-    """`count` servers on `store_url`, or one on each store of a list."""
-    urls = store_url if isinstance(store_url, list) else [store_url] * count
+@contextmanager
+def running(urls: list[str | None], args) -> Iterator[list[LiveServer]]:
+    """A server on each store URL (None: SQLite in memory), held to its CPU budget if the
+    bench gives one, quotas lifted and warmed; all stopped at the end."""
     cpus = ["--cpus", args.cpus] if args.cpus else []
     servers = [
         LiveServer(args=["--quiet", *(["--store-url", url] if url else []), *cpus]).start()
@@ -108,7 +113,39 @@ def measure(
         for server in servers:
             lift_quotas(server.base_url)
         for server in servers:  # warm: first requests build caches and connections
-            wrk(server.base_url + PATH, script, 1, 4)
+            wrk(server.base_url + PATH, args.script, 1, 4)
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+        for budget in budgets:
+            budget.remove()
+
+
+def timed(servers: list[LiveServer], args) -> dict:
+    """One load of `servers` at once, with their CPU and the machine's per request."""
+    cpu_before = sum(cpu_seconds(server.process.pid) for server in servers)
+    machine_before = machine_busy()
+    result = load(servers, args.script, args.seconds, args.connections)
+    result["cpu_ms"] = (
+        1000
+        * (sum(cpu_seconds(server.process.pid) for server in servers) - cpu_before)
+        / max(1, result["requests"])
+    )
+    result["machine_busy"] = machine_busy(machine_before)
+    busy_jiffies = machine_busy()[0] - machine_before[0]
+    result["machine_cpu_ms"] = (
+        1000 * busy_jiffies / os.sysconf("SC_CLK_TCK") / max(1, result["requests"])
+    )
+    return result
+
+
+def measure(
+    count: int, store_url: str | list[str] | None, proxy: CountingProxy | None, args
+) -> dict:
+    """`count` servers on `store_url`, or one on each store of a list."""
+    urls = store_url if isinstance(store_url, list) else [store_url] * count
+    with running(urls, args) as servers:
         idle = 0
         if proxy is not None:
             before = proxy.round_trips
@@ -116,19 +153,7 @@ def measure(
             idle = proxy.round_trips - before
         before = proxy.round_trips if proxy is not None else 0
         journal_before = proxy.journal_round_trips if proxy is not None else 0
-        cpu_before = sum(cpu_seconds(server.process.pid) for server in servers)
-        machine_before = machine_busy()
-        result = load(servers, script, args.seconds, args.connections)
-        result["cpu_ms"] = (
-            1000
-            * (sum(cpu_seconds(server.process.pid) for server in servers) - cpu_before)
-            / max(1, result["requests"])
-        )
-        result["machine_busy"] = machine_busy(machine_before)
-        busy_jiffies = machine_busy()[0] - machine_before[0]
-        result["machine_cpu_ms"] = (
-            1000 * busy_jiffies / os.sysconf("SC_CLK_TCK") / max(1, result["requests"])
-        )
+        result = timed(servers, args)
         if proxy is not None:
             made = proxy.round_trips - before - idle
             result["round_trips"] = made / max(1, result["requests"])
@@ -136,11 +161,23 @@ def measure(
             result["journal_round_trips"] = journal / max(1, result["requests"])
             result["idle_round_trips_per_s"] = idle / args.seconds
         return result
-    finally:
-        for server in servers:
-            server.stop()
-        for budget in budgets:
-            budget.remove()
+
+
+def paired(args) -> list[tuple[dict, dict]]:
+    """Two servers on the PostgreSQL store, started once; `--paired` rounds of one of them
+    loaded alone and both loaded at once, back to back (the order turned each round), so
+    that a drift of the machine's speed over a minute falls on both sides of each ratio."""
+    rounds: list[tuple[dict, dict]] = []
+    with running([args.pg_url, args.pg_url], args) as servers:
+        for number in range(args.paired):
+            if number % 2 == 0:
+                one = timed(servers[:1], args)
+                two = timed(servers, args)
+            else:
+                two = timed(servers, args)
+                one = timed(servers[:1], args)
+            rounds.append((one, two))
+    return rounds
 
 
 def load_options() -> argparse.ArgumentParser:
@@ -167,8 +204,9 @@ def main() -> None:
     parser.add_argument("--cpus", default=None)
     parser.add_argument("--replica-cpu", type=float, default=None)
     parser.add_argument("--apart-pg-url", default=None)
+    parser.add_argument("--paired", type=int, default=0)
     args = parser.parse_args()
-    script = prepare(args)
+    args.script = prepare(args)
     port = urlsplit(args.pg_url).port or 5432
     rows: dict[str, list[dict]] = {
         "SQLite in memory, 1": [],
@@ -183,10 +221,10 @@ def main() -> None:
     with CountingProxy(port) as proxy:
         url = through(args.pg_url, proxy.port)
         for _ in range(args.runs):
-            rows["SQLite in memory, 1"].append(measure(1, None, None, args, script))
+            rows["SQLite in memory, 1"].append(measure(1, None, None, args))
             for count in (1, 2):
-                direct = measure(count, args.pg_url, None, args, script)
-                counted = measure(count, url, proxy, args, script)
+                direct = measure(count, args.pg_url, None, args)
+                counted = measure(count, url, proxy, args)
                 direct.update(
                     {key: value for key, value in counted.items() if "round_trips" in key},
                     relayed_rps=counted["rps"],
@@ -194,9 +232,7 @@ def main() -> None:
                 rows[f"PostgreSQL, {count}"].append(direct)
             if args.apart_pg_url:  # what sharing one store costs two servers, if anything
                 both = [args.pg_url, args.apart_pg_url]
-                rows["PostgreSQL, 2 apart (a database each)"].append(
-                    measure(2, both, None, args, script)
-                )
+                rows["PostgreSQL, 2 apart (a database each)"].append(measure(2, both, None, args))
     print(
         f"wrk -t2 -c{args.connections} -d{args.seconds:.0f}s, {args.runs} runs each, {PATH}, "
         f"--cpus {args.cpus or 'auto (the default)'}"
@@ -248,6 +284,24 @@ def main() -> None:
         f"ceiling on {cores} cores: two servers min({cores} ÷ {machine:.2f} ms of the machine, "
         f"2 × {share:g} ÷ {server_two:.2f} ms of theirs) against one's {share:g} ÷ "
         f"{server_one:.2f} ms: {two_can * server_one / share:.2f}"
+    )
+    if args.paired:
+        report_pairs(paired(args))
+
+
+def report_pairs(rounds: list[tuple[dict, dict]]) -> None:
+    print("| round | one server reads/s | both reads/s | two ÷ one | CPU per request, one / both |")
+    print("|---|---|---|---|---|")
+    ratios = []
+    for number, (one, two) in enumerate(rounds, 1):
+        ratios.append(two["rps"] / one["rps"])
+        print(
+            f"| {number} | {one['rps']:.0f} | {two['rps']:.0f} | {ratios[-1]:.2f} "
+            f"| {one['cpu_ms']:.2f} / {two['cpu_ms']:.2f} ms |"
+        )
+    print(
+        f"two servers ÷ one, paired rounds: median {statistics.median(ratios):.2f} "
+        f"(from {min(ratios):.2f} to {max(ratios):.2f}; goal ≥ 1.7)"
     )
 
 
