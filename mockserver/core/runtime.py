@@ -129,8 +129,9 @@ class Runtime:
         self.store.clear()
         self.storage.clear()
         self.journal.clear()
-        for limiter in self.limiters.values():
-            limiter.clear()
+        if not self.store.shared:  # a shared store's clear emptied its quota counts as well
+            for limiter in self.limiters.values():
+                limiter.clear()
         with self.shared.change(reset=True):
             self.clock.reset()
             self.faults.clear()
