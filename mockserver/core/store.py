@@ -612,9 +612,12 @@ class Store:
         # Scope codes stay: other servers on the store remember them.
         if self._statistics is not None:
             self._statistics.forget()
+        # In the order a request's transaction takes them (its records first), so that one
+        # already under way never holds a table the reset waits for while it waits for one the
+        # reset holds (core/pg_reset.py).
         pg_reset.empty(
             self._connection,
-            [unique_keys, record_index, record_counts, records, quota_hits, journal_entries],
+            [records, record_index, record_counts, unique_keys, quota_hits, journal_entries],
         )
 
     def _start_afresh(self) -> None:

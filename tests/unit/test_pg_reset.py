@@ -1,5 +1,6 @@
 """A reset on a shared PostgreSQL store empties its tables whole, and never deadlocks another
-server's transaction (core/pg_reset.py)."""
+server's transaction (core/pg_reset.py). Two servers writing and resetting at once:
+tests/e2e/test_postgres_e2e.py."""
 
 from __future__ import annotations
 
@@ -51,48 +52,94 @@ def test_a_reset_gives_every_table_a_new_empty_file(store: Store) -> None:
     assert store.get("t", "thing", "1") == {"colour": "blue"}
 
 
-def test_a_reset_gives_way_to_another_servers_transaction(store: Store) -> None:
-    """Another server's transaction holds `records` and then asks for `unique_keys`, which the
-    reset took first: a deadlock, had the reset waited. It gives way within its lock wait,
-    empties the tables row by row instead, and the other transaction commits."""
+def test_a_reset_never_gets_another_servers_transaction_cancelled(store: Store) -> None:
+    """The deadlock PostgreSQL breaks by cancelling the transaction that waited first:
+    another server's transaction holds `unique_keys` (a claim) and waits for `records`, which the
+    reset took while a third held `record_index`. Once the third lets go, the reset would wait
+    for `unique_keys`. It lets go of everything within its lock wait instead and tries again:
+    the other transaction commits, and the reset empties the tables."""
     with store.transaction() as tx:
         tx.insert("t", "thing", "old", {"n": 1})
-    other = psycopg.connect(_libpq(store.engine.url.render_as_string(hide_password=False)))
+    before = _file_of(store, "records")
+    url = _libpq(store.engine.url.render_as_string(hide_password=False))
+    claimer, holder = psycopg.connect(url), psycopg.connect(url)
     watcher = create_engine(store.engine.url)
     try:
-        other.execute("LOCK TABLE records IN ROW EXCLUSIVE MODE")  # as an insert takes it
-        reset_failed: list[BaseException] = []
+        claimer.execute("LOCK TABLE unique_keys IN ROW EXCLUSIVE MODE")  # as a claim takes it
+        holder.execute("LOCK TABLE record_index IN ROW EXCLUSIVE MODE")
+        resetting, reset_failed = _in_background(store.clear)
+        assert _soon(lambda: _waits_for(watcher, "record_index")), "the reset never waited"
 
-        def reset() -> None:
-            try:
-                store.clear()
-            except BaseException as error:  # noqa: BLE001 - reported by the assertion below
-                reset_failed.append(error)
+        def claim_then_write() -> None:
+            claimer.execute("LOCK TABLE records IN ROW EXCLUSIVE MODE")  # as an insert takes it
+            claimer.commit()
 
-        resetting = threading.Thread(target=reset)
-        resetting.start()
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not _waits_for_records(watcher):
-            if not resetting.is_alive():
-                break  # the reset already gave way (its wait is short): nothing to race
-            time.sleep(0.005)
-        other.execute("LOCK TABLE unique_keys IN ROW EXCLUSIVE MODE")  # raises on a deadlock
-        other.commit()
+        writing, write_failed = _in_background(claim_then_write)
+        _soon(lambda: _waits_for(watcher, "records"), seconds=0.3)
+        time.sleep(0.1)
+        holder.commit()  # well within deadlock_timeout (1 s) of the claimer's wait
+        writing.join(10)
         resetting.join(10)
-        assert not resetting.is_alive() and reset_failed == []
+        assert write_failed == [] and not writing.is_alive()
+        assert reset_failed == [] and not resetting.is_alive()
         assert store.get("t", "thing", "old") is None
+        assert _file_of(store, "records") != before  # truncated, on a later try
     finally:
-        other.close()
+        claimer.close()
+        holder.close()
         watcher.dispose()
 
 
-def _waits_for_records(watcher) -> bool:
+def test_a_table_held_past_the_retries_is_an_outage_answered_503(store, monkeypatch) -> None:
+    from mockserver.core import pg_reset
+    from mockserver.core.store_outage import is_store_outage
+
+    monkeypatch.setattr(pg_reset, "RETRY_SECONDS", 0.3)
+    with store.transaction() as tx:
+        tx.insert("t", "thing", "old", {"n": 1})
+    other = psycopg.connect(_libpq(store.engine.url.render_as_string(hide_password=False)))
+    try:
+        other.execute("LOCK TABLE records IN ROW EXCLUSIVE MODE")
+        with pytest.raises(Exception) as raised:
+            store.clear()
+        assert is_store_outage(raised.value)  # answered 503 with Retry-After, not 500
+        assert store.get("t", "thing", "old") == {"n": 1}  # nothing half done
+    finally:
+        other.close()
+    store.clear()
+    assert store.get("t", "thing", "old") is None
+
+
+def _in_background(work) -> tuple[threading.Thread, list[BaseException]]:
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:  # noqa: BLE001 - reported by the caller's assertion
+            failed.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, failed
+
+
+def _soon(condition, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.002)
+    return condition()
+
+
+def _waits_for(watcher, table: str) -> bool:
+    """Whether some session waits for a lock on `table` (the reset, in these tests)."""
     with watcher.connect() as conn:
         return bool(
             conn.execute(
                 text(
                     "SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                    "WHERE c.relname = 'records' AND NOT l.granted"
-                )
+                    "WHERE c.relname = :table AND NOT l.granted"
+                ),
+                {"table": table},
             ).first()
         )
