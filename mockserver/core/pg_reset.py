@@ -38,9 +38,9 @@ NOT_ALLOWED = "42501"
 
 def empty(
     transaction: Callable[[], AbstractContextManager[Connection]], tables: Sequence[Table]
-) -> str:
-    """Empty `tables` in one transaction; returns "truncate" or "delete", which was used.
-    The driver's error when the tables stayed held for RETRY_SECONDS (an outage: a 503)."""
+) -> None:
+    """Empty `tables` in one transaction. The driver's error when the tables stayed held
+    for RETRY_SECONDS (an outage: a 503)."""
     names = ", ".join(table.name for table in tables)
     deadline = time.monotonic() + RETRY_SECONDS
     attempt = 0
@@ -49,7 +49,7 @@ def empty(
             with transaction() as conn:
                 conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'")
                 conn.exec_driver_sql(f"TRUNCATE {names}")
-            return "truncate"
+            return
         except DBAPIError as error:
             state = getattr(error.orig, "sqlstate", None)
             if state == NOT_ALLOWED:
@@ -62,4 +62,3 @@ def empty(
     with transaction() as conn:
         for table in tables:
             conn.execute(delete(table))
-    return "delete"

@@ -205,5 +205,5 @@ def test_resets_through_one_server_while_another_takes_writes(two_servers) -> No
     assert resets and set(resets) == {200}
     assert writes and all(code < 500 for code in writes), sorted(set(writes))
     # A write between a reset's emptying and its fixtures coming back finds no group (422);
-    # the rest are made.
-    assert writes.count(200) > len(writes) // 4
+    # the others are made.
+    assert set(writes) <= {200, 422} and 200 in writes, sorted(set(writes))

@@ -23,8 +23,10 @@ def store():
     created.close()
 
 
-def _libpq(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+def _connect(store: Store) -> psycopg.Connection:
+    """A connection of its own to the store's database, as another server's would be."""
+    url = store.engine.url.render_as_string(hide_password=False)
+    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1))
 
 
 def _file_of(store: Store, table: str) -> int:
@@ -61,8 +63,7 @@ def test_a_reset_never_gets_another_servers_transaction_cancelled(store: Store) 
     with store.transaction() as tx:
         tx.insert("t", "thing", "old", {"n": 1})
     before = _file_of(store, "records")
-    url = _libpq(store.engine.url.render_as_string(hide_password=False))
-    claimer, holder = psycopg.connect(url), psycopg.connect(url)
+    claimer, holder = _connect(store), _connect(store)
     watcher = create_engine(store.engine.url)
     try:
         claimer.execute("LOCK TABLE unique_keys IN ROW EXCLUSIVE MODE")  # as a claim takes it
@@ -97,7 +98,7 @@ def test_a_table_held_past_the_retries_is_an_outage_answered_503(store, monkeypa
     monkeypatch.setattr(pg_reset, "RETRY_SECONDS", 0.3)
     with store.transaction() as tx:
         tx.insert("t", "thing", "old", {"n": 1})
-    other = psycopg.connect(_libpq(store.engine.url.render_as_string(hide_password=False)))
+    other = _connect(store)
     try:
         other.execute("LOCK TABLE records IN ROW EXCLUSIVE MODE")
         with pytest.raises(Exception) as raised:
