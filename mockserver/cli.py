@@ -36,6 +36,13 @@ SERVE_FLAGS: list[tuple[str, str, dict[str, Any], str]] = [
         "postgresql+psycopg://user:password@host/db for a shared sandbox",
     ),
     (
+        "--store-memory-mb",
+        "store_memory_mb",
+        {"type": int},
+        "MiB of memory the default store's pages may take; beyond it they go to a temporary "
+        "file, deleted at stop (default 256)",
+    ),
+    (
         "--fixtures-dir",
         "fixtures_dir",
         {},

@@ -19,6 +19,7 @@ NUMBER_RANGES: dict[str, tuple[int, int | None]] = {
     "max_request_bytes": (1, None),
     "journal_size": (0, None),
     "journal_body_bytes": (0, None),
+    "store_memory_mb": (1, None),
 }
 
 
@@ -31,6 +32,10 @@ class Settings:
     public_url: str = ""
     data_dir: str = ""
     store_url: str = ""
+    # The default store (neither data_dir nor store_url) holds its pages in memory up to this
+    # many MiB; beyond it they go to a temporary file, deleted when the server stops, so a
+    # sandbox that grows large does not grow the process with it (core/store.py).
+    store_memory_mb: int = 256
     # Empty: the default fixtures packaged with mockserver (mockserver/resources.py).
     fixtures_dir: str = ""
     provider_ports: bool = False

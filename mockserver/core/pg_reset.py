@@ -37,10 +37,13 @@ NOT_ALLOWED = "42501"
 
 
 def empty(
-    transaction: Callable[[], AbstractContextManager[Connection]], tables: Sequence[Table]
+    transaction: Callable[[], AbstractContextManager[Connection]],
+    tables: Sequence[Table],
+    then: Callable[[Connection], None] = lambda conn: None,
 ) -> None:
-    """Empty `tables` in one transaction. The driver's error when the tables stayed held
-    for RETRY_SECONDS (an outage: a 503)."""
+    """Empty `tables` and do `then(conn)` in one transaction, which holds the tables until it
+    commits (`then` may run more than once: each try is rolled back whole). The driver's
+    error when the tables stayed held for RETRY_SECONDS (an outage: a 503)."""
     names = ", ".join(table.name for table in tables)
     deadline = time.monotonic() + RETRY_SECONDS
     attempt = 0
@@ -49,6 +52,7 @@ def empty(
             with transaction() as conn:
                 conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'")
                 conn.exec_driver_sql(f"TRUNCATE {names}")
+                then(conn)
             return
         except DBAPIError as error:
             state = getattr(error.orig, "sqlstate", None)
@@ -62,3 +66,4 @@ def empty(
     with transaction() as conn:
         for table in tables:
             conn.execute(delete(table))
+        then(conn)

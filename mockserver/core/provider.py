@@ -85,6 +85,13 @@ class Provider:
         if self.model is not None:
             self.model.load_fixtures(self.fixtures, self.tenant_id)
 
+    def seed(self) -> None:
+        """Write the fixtures' records into the store, those not there yet (a reset calls it
+        inside its emptying of the store: Store.clear's refill)."""
+        seed = getattr(self.model, "seed", None)
+        if seed is not None:
+            seed()
+
     def on_reset(self) -> None:
         """Called after /_mock/reset cleared the store: drop in-memory indexes of state."""
         reload = getattr(self.model, "reload", None)

@@ -38,6 +38,7 @@ class Runtime:
             settings.resolved_store_url,
             now=self.clock.timestamp,
             connections=settings.threads + 2,  # the request threads, the scheduler and journal
+            memory_mb=settings.store_memory_mb,
         )
         self._own_secrets(settings)
         self.storage = ObjectStorage(settings)
@@ -126,18 +127,30 @@ class Runtime:
             else:
                 provider.load_fixtures(provider.fixtures)
         self.webhooks.forget_in_flight()
-        self.store.clear()
+        # The clock first: the fixtures' records go back inside the store's emptying, stamped
+        # with the time the sandbox restarts at (a seeded run's frozen moment).
+        self._restart_clock()
+        self.store.clear(refill=self._seed_fixture_records)
         self.storage.clear()
         self.journal.clear()
         if not self.store.shared:  # a shared store's clear emptied its quota counts as well
             for limiter in self.limiters.values():
                 limiter.clear()
+        # After the store's reset, not around it: this holds the control record locked in a
+        # transaction of its own, which PostgreSQL's emptying of the records would wait for.
         with self.shared.change(reset=True):
-            self.clock.reset()
+            self._restart_clock()
             self.faults.clear()
             self._forget_local_state()
-            if self.seeded is not None:
-                self._seed_locally(*self.seeded)
+
+    def _restart_clock(self) -> None:
+        self.clock.reset()
+        if self.seeded is not None:
+            self._seed_locally(*self.seeded)
+
+    def _seed_fixture_records(self) -> None:
+        for provider in self.providers.values():
+            provider.seed()
 
     def _forget_local_state(self) -> None:
         """Drop what this server keeps in memory about stored state (after a reset, here or

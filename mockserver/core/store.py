@@ -3,9 +3,10 @@
 Providers keep their state as JSON documents addressed by (tenant, kind, id). Rules that must
 never be won twice (one asset id per request, one batch id per 48 hours, later one recipient
 per group) are rows in `unique_keys`; a claim and the documents it guards are written in one
-transaction, so of two concurrent requests exactly one commits. The same code runs on SQLite in
-memory (default), a SQLite file in WAL mode (durable across restarts) and PostgreSQL (shared by
-several processes). Providers never see SQL: they call the methods of `Transaction`.
+transaction, so of two concurrent requests exactly one commits. The same code runs on a private
+SQLite database in memory (default; past a size setting its pages go to a temporary file), a
+SQLite file in WAL mode (durable across restarts) and PostgreSQL (shared by several processes).
+Providers never see SQL: they call the methods of `Transaction`.
 """
 
 from __future__ import annotations
@@ -142,6 +143,8 @@ _DELETE_KEYS_OF = delete(unique_keys).where(
 # and a listener: 43 at most, so two replicas stay within PostgreSQL's default of 100.
 MAX_POOLED = 16
 BOOKKEEPING_POOLED = 2
+# What the default store's pages may take in memory before they go to a file (Settings).
+DEFAULT_MEMORY_MB = 256
 
 _PRIOR_HITS_SQL = (
     "SELECT COALESCE(SUM(hits), 0) FROM quota_hits WHERE key = ? AND period >= ? AND period < ?"
@@ -327,6 +330,21 @@ class Transaction:
         return (row.kind, row.record_id) if row else None
 
 
+class _Refill:
+    """A reset's refill on PostgreSQL (Store.clear): the reset's connection, and what its
+    savepoints wrote, for the store's caches once the whole reset has committed (a scope code
+    or a statistics count taken from a transaction that then rolled back would be wrong)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.written = 0
+        self.scopes: dict[tuple[str, str], int] = {}
+
+    def wrote(self, tx: Transaction) -> None:
+        self.written += tx.written
+        self.scopes.update(tx.index.new_scopes)
+
+
 class Store:
     """The one state store of a server; see the module docstring."""
 
@@ -335,19 +353,22 @@ class Store:
         url: str = "sqlite://",
         now: Callable[[], float] | None = None,
         connections: int = 10,
+        memory_mb: int = DEFAULT_MEMORY_MB,
     ) -> None:
         """`connections`: how many a PostgreSQL store keeps open for transactions, and for
         single statements (one per request thread, and one for the background work): fewer,
         and the connections beyond the pool are opened and closed per request (measured: a
-        fifth of a shared server's time)."""
+        fifth of a shared server's time). `memory_mb`: what the default store's pages may
+        take in memory (_private_database)."""
         import time
 
         self.url = url
         self._now = now or time.time
+        self._memory_mb = memory_mb
         # Last in, first out: the connections in use stay few and warm (psycopg prepares a
         # statement on a connection the fifth time it runs there), the rest idle.
         pool = {"pool_size": min(connections, MAX_POOLED), "max_overflow": 4, "pool_use_lifo": True}
-        self.engine = _make_engine(url, pool=pool)
+        self.engine = _make_engine(url, pool=pool, memory_mb=memory_mb)
         # Bookkeeping whose loss in a crash harms nobody (quota counts, journal entries) is
         # written on PostgreSQL through connections that do not wait for the WAL to reach the
         # disk: set once per connection, not per transaction.
@@ -390,6 +411,8 @@ class Store:
             index.create(self.engine, checkfirst=True)
         self._memory_connection: Any = None
         self._memory_checkout: Any = None
+        # The refill of a reset under way on this thread (clear), on PostgreSQL.
+        self._refilling = threading.local()
         self._cache: ReadCache | None = None
         self._kinds: dict[str, IndexedKind] = {}
         # (tenant, kind) -> its code in `index_scopes`, once committed (IndexWriter.scope).
@@ -412,6 +435,15 @@ class Store:
         `durable=False` is for bookkeeping whose loss in a crash harms nobody (quota counts,
         journal entries): on PostgreSQL its commit does not wait for the WAL to reach the disk
         (a disk flush per request for every replica otherwise). Still atomic."""
+        joined: _Refill | None = getattr(self._refilling, "current", None)
+        if joined is not None:
+            # Inside a reset's refill (clear): a savepoint in the reset's own transaction.
+            with joined.conn.begin_nested():
+                tx = self._transaction_on(joined.conn)
+                yield tx
+                tx.finish()
+            joined.wrote(tx)
+            return
         with self._connection(durable) as conn:
             tx = self._transaction_on(conn)
             yield tx
@@ -602,16 +634,37 @@ class Store:
         with self._connection() as conn:
             return str(conn.execute(query).scalar_one())
 
-    def clear(self) -> None:
+    def clear(self, refill: Callable[[], None] | None = None) -> None:
+        """Empty the store (its secrets and PostgreSQL's scope codes stay), then `refill()`
+        before any request, of this server or another sharing the store, sees it: the
+        fixtures' records are never missing, as they were when they came back in a transaction
+        of their own (with resets every 0.3 s through one server and writes through another,
+        26-40 % of the writes found their fixture group gone: Accredible's 422 Invalid Group).
+
+        On SQLite, `refill` runs under the store's lock with the new database in place; on
+        PostgreSQL, inside the transaction that truncates, whose locks every other request
+        waits for. It may use `transaction()` only (each one a savepoint there)."""
         if self._cache is not None:
-            self._start_afresh()
+            self._start_afresh(refill)
             return
         if self.engine.dialect.name == "sqlite":
-            self._start_afresh_file()
+            self._start_afresh_file(refill)
             return
         # Scope codes stay: other servers on the store remember them.
         if self._statistics is not None:
             self._statistics.forget()
+        done: list[_Refill] = []
+
+        def refill_on(conn: Connection) -> None:
+            if refill is None:
+                return
+            self._refilling.current = joined = _Refill(conn)
+            try:
+                refill()
+            finally:
+                self._refilling.current = None
+            done[:] = [joined]
+
         # In the order a request's transaction takes them (its records first): a request under
         # way then seldom holds a table the reset waits for while it waits for one the reset
         # holds, which costs the reset a try (core/pg_reset.py). Measured with writes running
@@ -620,9 +673,14 @@ class Store:
         pg_reset.empty(
             self._connection,
             [records, record_index, record_counts, unique_keys, quota_hits, journal_entries],
+            then=refill_on,
         )
+        for joined in done:  # what the committed refill wrote, known only now
+            self._scopes.update(joined.scopes)
+            if self._statistics is not None:
+                self._statistics.wrote(joined.written)
 
-    def _start_afresh(self) -> None:
+    def _start_afresh(self, refill: Callable[[], None] | None = None) -> None:
         """An in-memory store cleared by swapping in an empty database (its secrets copied),
         the old one closed on a thread of its own. Deleting every row instead copied each page
         into SQLite's rollback journal first: at 100,000 credentials a reset took 270 ms and
@@ -633,7 +691,7 @@ class Store:
                 "SELECT name, value FROM sandbox_secrets"
             ).fetchall()
             old = (self._memory_checkout, self.engine)
-            self.engine = _make_engine(self.url)
+            self.engine = _make_engine(self.url, memory_mb=self._memory_mb)
             self._bookkeeping = self.engine
             self._memory_checkout = self.engine.raw_connection()
             self._memory_connection = self._memory_checkout.dbapi_connection
@@ -645,9 +703,11 @@ class Store:
             self._memory_connection.commit()
             self._cache.clear()
             self._scopes.clear()
+            if refill is not None:
+                refill()
         threading.Thread(target=_close_memory, args=old, name="store-free", daemon=True).start()
 
-    def _start_afresh_file(self) -> None:
+    def _start_afresh_file(self, refill: Callable[[], None] | None = None) -> None:
         """A SQLite file store cleared by putting an empty file (its secrets copied) in the old
         one's place: deleting every row went through the WAL, 670 ms at 100,000 credentials
         (now about 30 ms).
@@ -690,6 +750,8 @@ class Store:
             self.engine = _make_engine(self.url)
             self._bookkeeping = self.engine
             self._scopes.clear()
+            if refill is not None:
+                refill()
 
     def append_entries(self, docs: list[dict[str, Any]]) -> None:
         """Add journal entries in one transaction, numbered in the order given (one numbering
@@ -907,17 +969,36 @@ def sqlite_file_url(data_dir: str | Path) -> str:
 MEMORY_PAGE_BYTES = 16384
 
 
+def _private_database() -> sqlite3.Connection:
+    """The default store's database: SQLite's private temporary database (an empty file name),
+    not ":memory:". Its pages stay in memory up to the connection's cache size and only then
+    go to a file SQLite makes in the temporary folder (SQLITE_TMPDIR, TMPDIR or /tmp), already
+    unlinked, so nothing is left after the process. A ":memory:" database grew the process
+    with the sandbox: 1,000,000 credentials took 1.3 GB; a file read back through the
+    system's cache answered the 1M rows of bench/growth.py within their targets
+    (bench/RESULTS.md). Where SQLite was built to keep temporary databases in memory
+    (SQLITE_TEMP_STORE=3), this is a ":memory:" database again."""
+    return sqlite3.connect("", check_same_thread=False)
+
+
 def _make_engine(
-    url: str, connect_args: dict[str, Any] | None = None, pool: dict[str, Any] | None = None
+    url: str,
+    connect_args: dict[str, Any] | None = None,
+    pool: dict[str, Any] | None = None,
+    memory_mb: int = DEFAULT_MEMORY_MB,
 ) -> Engine:
     if url in ("sqlite://", "sqlite:///:memory:"):
-        engine = create_engine(
-            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
-        )
+        engine = create_engine("sqlite://", poolclass=StaticPool, creator=_private_database)
 
         @event.listens_for(engine, "connect")
-        def _large_pages(dbapi_conn: Any, _record: Any) -> None:
+        def _memory_pragmas(dbapi_conn: Any, _record: Any) -> None:
             dbapi_conn.execute(f"PRAGMA page_size={MEMORY_PAGE_BYTES}")
+            dbapi_conn.execute(f"PRAGMA cache_size=-{memory_mb * 1024}")  # negative: KiB
+            # Nothing here outlives the process, so nothing is synced, and the rollback journal
+            # (for a Conflict's rollback) stays in memory: a journal file made commits a third
+            # slower than ":memory:"; with these they take the same time.
+            dbapi_conn.execute("PRAGMA journal_mode=MEMORY")
+            dbapi_conn.execute("PRAGMA synchronous=OFF")
 
         return engine
     if url.startswith("sqlite"):

@@ -48,3 +48,14 @@ def test_same_seed_same_answers_and_unseeding(client) -> None:
         refused = client.post("/_mock/seed", json={"seed": 1, "now": far})
         assert refused.status_code == 400 and "now:" in refused.get_json()["mock_error"]["message"]
     assert client.get("/_mock/seed").get_json() == {"seed": None, "now": None}
+
+
+def test_a_seeded_reset_stamps_the_fixture_records_with_the_frozen_time(client) -> None:
+    """A seeded run is the same after every reset, the fixtures' own records included: they
+    are written back after the clock went back to the seed's moment, not before."""
+    client.post("/_mock/seed", json={"seed": 5, "now": "2031-06-01T12:00:00Z"})
+    assert client.post("/_mock/clock", json={"advance": "24h"}).status_code == 200
+    client.post("/_mock/reset")
+    group = client.get("/accredible/v1/issuer/groups/9001", headers=ACCREDIBLE).get_json()
+    assert group["group"]["created_at"].startswith("2031-06-01T12:00:00")
+    client.post("/_mock/seed", json={"seed": None})

@@ -183,8 +183,10 @@ def test_an_export_made_through_one_server_is_ready_through_the_other(two_server
 
 def test_resets_through_one_server_while_another_takes_writes(two_servers) -> None:
     """QA resets the shared sandbox while a load runs through another server: every reset
-    answers 200 and no write answers 5xx. With resets deleting row by row, PostgreSQL found a
-    deadlock every second or two between a reset and the writes, and cancelled one of them."""
+    answers 200 and every write 200. With resets deleting row by row, PostgreSQL found a
+    deadlock every second or two between a reset and the writes, and cancelled one of them
+    (a 503); with the fixtures written back in a transaction after the emptying, a write
+    between the two found its group gone (a 422, for a quarter of the writes or more)."""
     first, second = two_servers
     stop = time.monotonic() + 3
     writes: list[int] = []
@@ -203,7 +205,4 @@ def test_resets_through_one_server_while_another_takes_writes(two_servers) -> No
             resets.append(_control(first.base_url, "POST", "/reset").status_code)
             time.sleep(0.1)
     assert resets and set(resets) == {200}
-    assert writes and all(code < 500 for code in writes), sorted(set(writes))
-    # A write between a reset's emptying and its fixtures coming back finds no group (422);
-    # the others are made.
-    assert set(writes) <= {200, 422} and 200 in writes, sorted(set(writes))
+    assert writes and set(writes) == {200}, {code: writes.count(code) for code in set(writes)}

@@ -111,6 +111,72 @@ def test_a_table_held_past_the_retries_is_an_outage_answered_503(store, monkeypa
     assert store.get("t", "thing", "old") is None
 
 
+def test_the_refill_commits_with_the_emptying_and_no_one_sees_between(store: Store) -> None:
+    """Store.clear(refill): the fixtures' records go back in the transaction that truncates,
+    so another server reads the old state or the refilled one, never an empty store."""
+    with store.transaction() as tx:
+        tx.insert("t", "fixture", "group", {"v": "old"})
+        tx.insert("t", "thing", "made", {"n": 1})
+    seen_during: list[object] = []
+    other = _connect(store)
+    try:
+        other.execute("SET lock_timeout = '100ms'")
+
+        def refill() -> None:
+            with store.transaction() as tx:
+                tx.insert("t", "fixture", "group", {"v": "new"})
+            try:  # another server's read, while the reset has not committed
+                seen_during.append(other.execute("SELECT count(*) FROM records").fetchone())
+            except psycopg.errors.LockNotAvailable:
+                seen_during.append("waited")
+            other.rollback()
+
+        store.clear(refill=refill)
+    finally:
+        other.close()
+    assert seen_during == ["waited"]
+    assert store.get("t", "fixture", "group") == {"v": "new"}
+    assert store.get("t", "thing", "made") is None
+
+
+def test_a_conflict_in_the_refill_rolls_back_only_its_savepoint(store: Store) -> None:
+    """The fixtures' seeding falls back to one account at a time after a Conflict
+    (core/seeding.py): inside a reset that is a savepoint, and the reset goes on."""
+    from mockserver.core.store import Conflict
+
+    def refill() -> None:
+        with store.transaction() as tx:
+            tx.insert("t", "fixture", "a", {})
+            tx.claim("t", "name", "x", "fixture", "a")
+        with pytest.raises(Conflict):
+            with store.transaction() as tx:
+                tx.insert("t", "fixture", "b", {})
+                tx.claim("t", "name", "x", "fixture", "b")
+        with store.transaction() as tx:
+            tx.insert("t", "fixture", "c", {})
+
+    store.clear(refill=refill)
+    assert [store.get("t", "fixture", key) for key in "abc"] == [{}, None, {}]
+
+
+def test_a_refill_that_fails_leaves_the_store_as_it_was(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.insert("t", "thing", "old", {"n": 1})
+
+    def refill() -> None:
+        with store.transaction() as tx:
+            tx.insert("t", "fixture", "group", {})
+        raise RuntimeError("fixture trouble")
+
+    with pytest.raises(RuntimeError):
+        store.clear(refill=refill)
+    assert store.get("t", "thing", "old") == {"n": 1}
+    assert store.get("t", "fixture", "group") is None
+    with store.transaction() as tx:  # not left inside the failed reset's transaction
+        tx.insert("t", "thing", "after", {})
+    assert store.get("t", "thing", "after") == {}
+
+
 def _in_background(work) -> tuple[threading.Thread, list[BaseException]]:
     failed: list[BaseException] = []
 

@@ -669,3 +669,23 @@ def test_the_planner_learns_of_many_small_writes_soon_after() -> None:
     finally:
         store.close()
         outsider.dispose()
+
+
+def test_a_clear_writes_the_refill_in_place_of_everything(store: Store) -> None:
+    """Store.clear(refill): the fixtures come back before anyone sees the store (on SQLite
+    under its lock, on PostgreSQL in the truncating transaction; tests/unit/test_pg_reset.py
+    and tests/e2e/test_reset_under_load.py show no one sees between)."""
+    with store.transaction() as tx:
+        tx.insert("a", "thing", "made", {"v": 1})
+        tx.claim("a", "name", "x", "thing", "made")
+
+    def refill() -> None:
+        with store.transaction() as tx:
+            tx.insert("a", "fixture", "group", {"v": 2})
+            tx.claim("a", "name", "x", "fixture", "group")  # the old claim is gone
+
+    store.clear(refill=refill)
+    assert store.get("a", "thing", "made") is None
+    assert store.list("a", "fixture") == [{"v": 2}]
+    with store.transaction() as tx:
+        assert tx.holder("a", "name", "x") == ("fixture", "group")
