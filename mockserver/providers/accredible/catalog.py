@@ -44,12 +44,14 @@ class Catalog:
             ("group", "groups"),
             ("attribute_key", "attribute_keys"),
         ):
-            for entry in account.fixtures.get(key, []):
+            entries = account.fixtures.get(key, [])
+            for entry in entries:
                 doc = {**entry, "created_at": now, "updated_at": now}
                 tx.put(tenant, kind, str(entry["id"]), doc)
-                bump_sequence(tx, tenant, kind, int(entry["id"]))
                 if kind == "group":
                     tx.claim(tenant, "group_name", entry["name"], "group", str(entry["id"]))
+            if entries:  # once per kind, past the highest: a locked read and a write each
+                bump_sequence(tx, tenant, kind, max(int(entry["id"]) for entry in entries))
 
     # ---- generic access ---------------------------------------------------------------------
 
