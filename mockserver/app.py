@@ -21,7 +21,7 @@ from mockserver.core.http import mock_error
 from mockserver.core.runtime import Runtime
 from mockserver.core.s3_routes import s3_blueprint, s3_http_error
 from mockserver.core.storage import S3_PREFIX
-from mockserver.core.store_outage import RETRY_AFTER_SECONDS, is_store_outage
+from mockserver.core.store_outage import RETRY_AFTER_SECONDS, is_store_full, is_store_outage
 from mockserver.core.strict_json import StrictJSONProvider
 from mockserver.settings import Settings
 
@@ -92,7 +92,18 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         if is_store_outage(exc):
-            return _store_unavailable(exc)
+            return _store_unavailable(
+                exc,
+                "store unavailable",
+                "The sandbox's store (PostgreSQL) cannot be reached; try again shortly.",
+            )
+        if is_store_full(exc):
+            return _store_unavailable(
+                exc,
+                "store full (--store-max-mb, or no room on the disk under it; POST /_mock/reset "
+                "empties it)",
+                "The sandbox's store is full; reset the sandbox or give its store more room.",
+            )
         # The cause in the line itself (the traceback follows it): "see its log" must find it.
         log.exception(
             "unhandled error on %s %s: %s: %s",
@@ -103,23 +114,18 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         )
         return _render(InternalServerError("The mock failed unexpectedly; see its log."))
 
-    def _store_unavailable(exc: Exception) -> Response:
+    def _store_unavailable(exc: Exception, what: str, told: str) -> Response:
         """503 and Retry-After, not 500: the request may be sent again as it was
         (core/store_outage.py). The cause in one line; a traceback would say nothing more."""
         log.error(
-            "store unavailable on %s %s, answered 503: %s: %s",
+            "%s on %s %s, answered 503: %s: %s",
+            what,
             request.method,
             request.path,
             type(exc).__name__,
             str(exc).strip().splitlines()[0] if str(exc).strip() else "",
         )
-        response = _render(
-            ApiError(
-                503,
-                "service_unavailable",
-                "The sandbox's store (PostgreSQL) cannot be reached; try again shortly.",
-            )
-        )
+        response = _render(ApiError(503, "service_unavailable", told))
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)  # any envelope, control too
         return response
 

@@ -43,6 +43,13 @@ SERVE_FLAGS: list[tuple[str, str, dict[str, Any], str]] = [
         "file, deleted at stop (default 256)",
     ),
     (
+        "--store-max-mb",
+        "store_max_mb",
+        {"type": int},
+        "MiB the default store may hold in all, memory and file; beyond it writes answer 503 "
+        "until a reset (default 4096)",
+    ),
+    (
         "--fixtures-dir",
         "fixtures_dir",
         {},

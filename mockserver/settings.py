@@ -20,6 +20,7 @@ NUMBER_RANGES: dict[str, tuple[int, int | None]] = {
     "journal_size": (0, None),
     "journal_body_bytes": (0, None),
     "store_memory_mb": (1, None),
+    "store_max_mb": (1, None),
 }
 
 
@@ -36,6 +37,8 @@ class Settings:
     # many MiB; beyond it they go to a temporary file, deleted when the server stops, so a
     # sandbox that grows large does not grow the process with it (core/store.py).
     store_memory_mb: int = 256
+    # ... and holds at most this many MiB in all: beyond it, writes answer 503 until a reset.
+    store_max_mb: int = 4096
     # Empty: the default fixtures packaged with mockserver (mockserver/resources.py).
     fixtures_dir: str = ""
     provider_ports: bool = False

@@ -39,6 +39,7 @@ class Runtime:
             now=self.clock.timestamp,
             connections=settings.threads + 2,  # the request threads, the scheduler and journal
             memory_mb=settings.store_memory_mb,
+            max_mb=settings.store_max_mb,
         )
         self._own_secrets(settings)
         self.storage = ObjectStorage(settings)

@@ -55,6 +55,7 @@ from mockserver.core.index_rows import (
     stored_row,
 )
 from mockserver.core.read_cache import MISS, ReadCache
+from mockserver.core.store_outage import is_store_full
 from mockserver.core.tables import (
     EVERY,
     index_scopes,
@@ -143,8 +144,10 @@ _DELETE_KEYS_OF = delete(unique_keys).where(
 # and a listener: 43 at most, so two replicas stay within PostgreSQL's default of 100.
 MAX_POOLED = 16
 BOOKKEEPING_POOLED = 2
-# What the default store's pages may take in memory before they go to a file (Settings).
+# The default store's pages: what they may take in memory before they go to a file, and in
+# all (Settings.store_memory_mb and store_max_mb).
 DEFAULT_MEMORY_MB = 256
+DEFAULT_MAX_MB = 4096
 
 _PRIOR_HITS_SQL = (
     "SELECT COALESCE(SUM(hits), 0) FROM quota_hits WHERE key = ? AND period >= ? AND period < ?"
@@ -354,21 +357,22 @@ class Store:
         now: Callable[[], float] | None = None,
         connections: int = 10,
         memory_mb: int = DEFAULT_MEMORY_MB,
+        max_mb: int = DEFAULT_MAX_MB,
     ) -> None:
         """`connections`: how many a PostgreSQL store keeps open for transactions, and for
         single statements (one per request thread, and one for the background work): fewer,
         and the connections beyond the pool are opened and closed per request (measured: a
-        fifth of a shared server's time). `memory_mb`: what the default store's pages may
-        take in memory (_private_database)."""
+        fifth of a shared server's time). `memory_mb`, `max_mb`: what the default store's
+        pages may take in memory, and in memory and file together (_private_database)."""
         import time
 
         self.url = url
         self._now = now or time.time
-        self._memory_mb = memory_mb
+        self._sizes = {"memory_mb": memory_mb, "max_mb": max_mb}
         # Last in, first out: the connections in use stay few and warm (psycopg prepares a
         # statement on a connection the fifth time it runs there), the rest idle.
         pool = {"pool_size": min(connections, MAX_POOLED), "max_overflow": 4, "pool_use_lifo": True}
-        self.engine = _make_engine(url, pool=pool, memory_mb=memory_mb)
+        self.engine = _make_engine(url, pool=pool, **self._sizes)
         # Bookkeeping whose loss in a crash harms nobody (quota counts, journal entries) is
         # written on PostgreSQL through connections that do not wait for the WAL to reach the
         # disk: set once per connection, not per transaction.
@@ -684,28 +688,54 @@ class Store:
         """An in-memory store cleared by swapping in an empty database (its secrets copied),
         the old one closed on a thread of its own. Deleting every row instead copied each page
         into SQLite's rollback journal first: at 100,000 credentials a reset took 270 ms and
-        the process grew by 250 MB."""
-        assert self._lock is not None and self._cache is not None
+        the process grew by 250 MB.
+
+        If the disk under the old database's file has no room left for the new one's pages
+        (the sandbox filled it), the old one is closed first, which gives its room back, and
+        the new one made again: the reset is how an operator gets out of a full store."""
+        assert self._lock is not None
         with self._lock:
             secrets = self._memory_connection.execute(
                 "SELECT name, value FROM sandbox_secrets"
             ).fetchall()
-            old = (self._memory_checkout, self.engine)
-            self.engine = _make_engine(self.url, memory_mb=self._memory_mb)
-            self._bookkeeping = self.engine
-            self._memory_checkout = self.engine.raw_connection()
-            self._memory_connection = self._memory_checkout.dbapi_connection
-            for statement in _sqlite_schema():
-                self._memory_connection.execute(statement)
-            self._memory_connection.executemany(
-                "INSERT INTO sandbox_secrets (name, value) VALUES (?, ?)", secrets
-            )
-            self._memory_connection.commit()
-            self._cache.clear()
-            self._scopes.clear()
-            if refill is not None:
-                refill()
-        threading.Thread(target=_close_memory, args=old, name="store-free", daemon=True).start()
+            old: tuple[Any, Engine] | None = (self._memory_checkout, self.engine)
+            try:
+                try:
+                    self._install_empty_database(secrets, refill)
+                except Exception as error:
+                    if not is_store_full(error):
+                        raise
+                    assert old is not None
+                    made = (self._memory_checkout, self.engine)
+                    _close_memory(*old)
+                    if made[1] is not old[1]:
+                        _close_memory(*made)
+                    old = None
+                    self._install_empty_database(secrets, refill)
+            finally:  # a reset that failed must not keep the old pages as well
+                if old is not None:
+                    free = threading.Thread(target=_close_memory, args=old, name="store-free")
+                    free.daemon = True
+                    free.start()
+
+    def _install_empty_database(
+        self, secrets: Sequence[Any], refill: Callable[[], None] | None
+    ) -> None:
+        assert self._cache is not None
+        self.engine = _make_engine(self.url, **self._sizes)
+        self._bookkeeping = self.engine
+        self._memory_checkout = self.engine.raw_connection()
+        self._memory_connection = self._memory_checkout.dbapi_connection
+        self._cache.clear()
+        self._scopes.clear()
+        for statement in _sqlite_schema():
+            self._memory_connection.execute(statement)
+        self._memory_connection.executemany(
+            "INSERT INTO sandbox_secrets (name, value) VALUES (?, ?)", secrets
+        )
+        self._memory_connection.commit()
+        if refill is not None:
+            refill()
 
     def _start_afresh_file(self, refill: Callable[[], None] | None = None) -> None:
         """A SQLite file store cleared by putting an empty file (its secrets copied) in the old
@@ -986,6 +1016,7 @@ def _make_engine(
     connect_args: dict[str, Any] | None = None,
     pool: dict[str, Any] | None = None,
     memory_mb: int = DEFAULT_MEMORY_MB,
+    max_mb: int = DEFAULT_MAX_MB,
 ) -> Engine:
     if url in ("sqlite://", "sqlite:///:memory:"):
         engine = create_engine("sqlite://", poolclass=StaticPool, creator=_private_database)
@@ -994,6 +1025,9 @@ def _make_engine(
         def _memory_pragmas(dbapi_conn: Any, _record: Any) -> None:
             dbapi_conn.execute(f"PRAGMA page_size={MEMORY_PAGE_BYTES}")
             dbapi_conn.execute(f"PRAGMA cache_size=-{memory_mb * 1024}")  # negative: KiB
+            # Past it, a write fails as SQLite's "database or disk is full", answered 503
+            # (core/store_outage.py): disk as well as memory stays within a setting.
+            dbapi_conn.execute(f"PRAGMA max_page_count={max_mb * 1024 * 1024 // MEMORY_PAGE_BYTES}")
             # Nothing here outlives the process, so nothing is synced, and the rollback journal
             # (for a Conflict's rollback) stays in memory: a journal file made commits a third
             # slower than ":memory:"; with these they take the same time.

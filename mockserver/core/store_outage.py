@@ -11,6 +11,7 @@ text (a mock bug) stays a 500 with its traceback.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 from sqlalchemy import exc as sqlalchemy_errors
@@ -20,6 +21,7 @@ from mockserver.core.pg_statements import StatementsBusy
 # Seconds a client is asked to wait before trying again: PostgreSQL restarts in about that long,
 # and a pool that was full frees a connection sooner.
 RETRY_AFTER_SECONDS = 1
+SQLITE_FULL = 13  # SQLite's result code for "database or disk is full"
 
 
 def _driver_outage_errors() -> tuple[type[BaseException], ...]:
@@ -42,3 +44,14 @@ def is_store_outage(error: BaseException) -> bool:
     if isinstance(error, sqlalchemy_errors.DBAPIError):
         return isinstance(error.orig, outage) or error.connection_invalidated
     return isinstance(error, outage)
+
+
+def is_store_full(error: BaseException) -> bool:
+    """Whether a write failed because a SQLite store reached its size (--store-max-mb) or
+    the disk under it has no room: answered 503 too, with what to do in the log, since
+    nothing the client sent was wrong and a reset (or room) lets the same request through."""
+    cause = error.orig if isinstance(error, sqlalchemy_errors.DBAPIError) else error
+    return (
+        isinstance(cause, sqlite3.OperationalError)
+        and getattr(cause, "sqlite_errorcode", None) == SQLITE_FULL
+    )

@@ -76,6 +76,7 @@ def test_host_that_cannot_be_bound(layer: str, host: str) -> None:
         (["--port", "-1"], {}, ["--port", "between 0 and 65535"]),
         (["--threads", "0"], {}, ["--threads", "between 1 and 1024"]),
         (["--store-memory-mb", "0"], {}, ["--store-memory-mb", "at least 1", "not 0"]),
+        ([], {"MOCKSERVER_STORE_MAX_MB": "-5"}, ["MOCKSERVER_STORE_MAX_MB", "at least 1"]),
         ([], {"MOCKSERVER_PORT": "abc"}, ["MOCKSERVER_PORT", "whole number", "'abc'"]),
         ([], {"MOCKSERVER_THREADS": "many"}, ["MOCKSERVER_THREADS", "whole number"]),
         ([], {"MOCKSERVER_HTTP": "nginx"}, ["MOCKSERVER_HTTP", "waitress, granian"]),
