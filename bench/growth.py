@@ -3,8 +3,10 @@
     python bench/growth.py [--sizes 1000 10000 100000] [--repeat 5] [--data-dir]
                            [--provider accredible|accredible-v2|vec|vec-certificates]
                            [--store-url postgresql+psycopg://…]
+                           [--store-memory-mb 256] [--store-max-mb 1048576]
 
-For each size: a fresh sandbox in this process (create_app, SQLite in memory, the Flask test
+For each size: a fresh sandbox in this process (create_app, the default store: SQLite pages in
+memory up to --store-memory-mb, the rest in a temporary file; the Flask test
 client: the server's own time, no HTTP), one Accredible tenant filled with that many
 credentials in one group, then the median of `--repeat` calls of each row below, the
 process's resident memory (VmRSS) with the records in, a reset, and VmRSS again 2 s later.
@@ -315,6 +317,19 @@ def main() -> None:
         help="a PostgreSQL database the bench may empty (postgresql+psycopg://…), as "
         "`serve --store-url`; RSS is then the server's alone, the database's apart",
     )
+    parser.add_argument(
+        "--store-memory-mb",
+        type=int,
+        default=Settings.store_memory_mb,
+        help="as `serve --store-memory-mb`: the default store's pages kept in memory",
+    )
+    parser.add_argument(
+        "--store-max-mb",
+        type=int,
+        default=1 << 20,
+        help="as `serve --store-max-mb` (the bench measures growth, so by default no cap it "
+        "would reach: 1 TiB)",
+    )
     args = parser.parse_args()
     curve(args, *CURVES[args.provider])
 
@@ -330,6 +345,8 @@ def curve(args: argparse.Namespace, header: str, fill_kind, requests_of, headers
             port=0,
             quiet=True,
             data_dir=fresh_dir(args),
+            store_memory_mb=args.store_memory_mb,
+            store_max_mb=args.store_max_mb,
             **({"store_url": args.store_url} if args.store_url else {}),
         )
         runtime = Runtime(settings)
