@@ -91,18 +91,18 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
-        if is_store_outage(exc):
-            return _store_unavailable(
-                exc,
-                "store unavailable",
-                "The sandbox's store (PostgreSQL) cannot be reached; try again shortly.",
-            )
-        if is_store_full(exc):
+        if is_store_full(exc):  # before outages: PostgreSQL's full disk is one of those too
             return _store_unavailable(
                 exc,
                 "store full (--store-max-mb, or no room on the disk under it; POST /_mock/reset "
                 "empties it)",
                 "The sandbox's store is full; reset the sandbox or give its store more room.",
+            )
+        if is_store_outage(exc):
+            return _store_unavailable(
+                exc,
+                "store unavailable",
+                "The sandbox's store (PostgreSQL) cannot be reached; try again shortly.",
             )
         # The cause in the line itself (the traceback follows it): "see its log" must find it.
         log.exception(

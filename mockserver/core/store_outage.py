@@ -22,6 +22,7 @@ from mockserver.core.pg_statements import StatementsBusy
 # and a pool that was full frees a connection sooner.
 RETRY_AFTER_SECONDS = 1
 SQLITE_FULL = 13  # SQLite's result code for "database or disk is full"
+PG_DISK_FULL = "53100"
 
 
 def _driver_outage_errors() -> tuple[type[BaseException], ...]:
@@ -47,11 +48,11 @@ def is_store_outage(error: BaseException) -> bool:
 
 
 def is_store_full(error: BaseException) -> bool:
-    """Whether a write failed because a SQLite store reached its size (--store-max-mb) or
-    the disk under it has no room: answered 503 too, with what to do in the log, since
-    nothing the client sent was wrong and a reset (or room) lets the same request through."""
+    """Whether a write failed because the store reached its size (--store-max-mb) or the disk
+    under it (SQLite's or PostgreSQL's) has no room: answered 503 too, with what to do in the
+    log, since nothing the client sent was wrong and a reset (or room) lets the same request
+    through."""
     cause = error.orig if isinstance(error, sqlalchemy_errors.DBAPIError) else error
-    return (
-        isinstance(cause, sqlite3.OperationalError)
-        and getattr(cause, "sqlite_errorcode", None) == SQLITE_FULL
-    )
+    if isinstance(cause, sqlite3.OperationalError):
+        return getattr(cause, "sqlite_errorcode", None) == SQLITE_FULL
+    return getattr(cause, "sqlstate", None) == PG_DISK_FULL

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import exc as sqlalchemy_errors
 
 from mockserver.core.pg_statements import StatementsBusy
-from mockserver.core.store_outage import is_store_outage
+from mockserver.core.store_outage import is_store_full, is_store_outage
 
 
 def _wrapped(error: BaseException, kind=sqlalchemy_errors.OperationalError) -> BaseException:
@@ -48,3 +48,25 @@ def test_errors_of_a_store_that_cannot_answer(error) -> None:
 )
 def test_errors_of_the_mock_itself(error) -> None:
     assert not is_store_outage(error)
+
+
+def _sqlite_error(code: int, message: str) -> sqlite3.OperationalError:
+    error = sqlite3.OperationalError(message)
+    error.sqlite_errorcode = code  # as the sqlite3 module sets it
+    return error
+
+
+@pytest.mark.parametrize(
+    ("error", "full"),
+    [
+        (_wrapped(_sqlite_error(13, "database or disk is full")), True),  # cap or disk
+        (_sqlite_error(13, "database or disk is full"), True),  # a reset's own connection
+        (_wrapped(psycopg.errors.DiskFull("could not extend file")), True),
+        (_wrapped(_sqlite_error(1, "no such table: documents")), False),
+        (_wrapped(psycopg.OperationalError("connection refused")), False),
+        (ValueError("a mock bug"), False),
+    ],
+    ids=repr,
+)
+def test_a_full_store_is_told_from_other_errors(error, full) -> None:
+    assert is_store_full(error) is full
