@@ -698,25 +698,20 @@ class Store:
             secrets = self._memory_connection.execute(
                 "SELECT name, value FROM sandbox_secrets"
             ).fetchall()
-            old: tuple[Any, Engine] | None = (self._memory_checkout, self.engine)
+            old = (self._memory_checkout, self.engine)
             try:
-                try:
-                    self._install_empty_database(secrets, refill)
-                except Exception as error:
-                    if not is_store_full(error):
-                        raise
-                    assert old is not None
-                    made = (self._memory_checkout, self.engine)
-                    _close_memory(*old)
-                    if made[1] is not old[1]:
-                        _close_memory(*made)
-                    old = None
-                    self._install_empty_database(secrets, refill)
-            finally:  # a reset that failed must not keep the old pages as well
-                if old is not None:
-                    free = threading.Thread(target=_close_memory, args=old, name="store-free")
-                    free.daemon = True
-                    free.start()
+                self._install_empty_database(secrets, refill)
+            except Exception as error:
+                if not is_store_full(error):
+                    _free_in_background(old)
+                    raise
+                failed = (self._memory_checkout, self.engine)
+                _close_memory(*old)
+                if failed[1] is not old[1]:
+                    _close_memory(*failed)
+                self._install_empty_database(secrets, refill)
+                return
+            _free_in_background(old)
 
     def _install_empty_database(
         self, secrets: Sequence[Any], refill: Callable[[], None] | None
@@ -1103,6 +1098,11 @@ def _sqlite_schema() -> tuple[str, ...]:
         statements.append(str(CreateTable(table).compile(dialect=dialect)))
         statements += [str(CreateIndex(index).compile(dialect=dialect)) for index in table.indexes]
     return tuple(statements)
+
+
+def _free_in_background(old: tuple[Any, Engine]) -> None:
+    """_close_memory on a thread of its own: a reset need not wait for the pages to go."""
+    threading.Thread(target=_close_memory, args=old, name="store-free", daemon=True).start()
 
 
 def _close_memory(checkout: Any, engine: Engine) -> None:
