@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, g, jsonify, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from mockserver.control import guard
@@ -13,7 +14,7 @@ from mockserver.control.dashboard import dashboard_blueprint
 from mockserver.control.fault_routes import fault_blueprint
 from mockserver.control.journal_routes import journal_blueprint
 from mockserver.control.routes import control_blueprint
-from mockserver.core import pipeline
+from mockserver.core import later_verdicts, pipeline
 from mockserver.core.body_limits import SandboxRequest
 from mockserver.core.errors import ApiError, ValidationFailed
 from mockserver.core.frameworks.paths import FrameworkPaths
@@ -33,6 +34,17 @@ class SandboxFlask(Flask):
 
     json_provider_class = StrictJSONProvider
     request_class = SandboxRequest  # body limits that hold for chunked bodies too
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        """The view, then the verdicts its answer waited for (core/later_verdicts.py): a
+        refusal among them is the answer instead, whether the view returned or raised."""
+        try:
+            answer = super().dispatch_request()
+        except Exception:
+            later_verdicts.settle()
+            raise
+        later_verdicts.settle()
+        return answer
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:

@@ -23,7 +23,7 @@ from werkzeug.exceptions import (
 from werkzeug.http import http_date
 
 from mockserver import __version__
-from mockserver.core import access_log, framing_errors, outcomes, scenarios
+from mockserver.core import access_log, framing_errors, later_verdicts, outcomes, scenarios
 from mockserver.core.clock import utc_iso
 from mockserver.core.frameworks.paths import ORIGINAL_PATH
 from mockserver.core.ids import ids
@@ -82,6 +82,12 @@ def install(app: Flask, provider_prefixes: dict[str, str]) -> None:
         _journal(app, response, tenant)
         _log(app, response, tenant)
         return response
+
+    app.teardown_request(_forget_verdicts)  # a view that never ran still counts its hits
+
+
+def _forget_verdicts(_error: BaseException | None) -> None:
+    later_verdicts.forget()
 
 
 def _framing_error(code: int, detail: str) -> HTTPException:

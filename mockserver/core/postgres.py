@@ -1,4 +1,5 @@
-"""What a store shared on PostgreSQL does to keep an ordinary request to two round trips.
+"""What a store shared on PostgreSQL does to keep an ordinary request to two round trips, and
+an ordinary read to one.
 
 Each round trip to PostgreSQL is a wait of a few hundred microseconds, and a shared sandbox
 made twenty per request before this module (a checkout ping, BEGIN and COMMIT around every
@@ -16,8 +17,11 @@ transaction): 0.2 of the same server's rate on SQLite. Here:
   and confirms every announcement once it has applied it; the server that made the change
   answers only when every other listening server confirmed (`Listener.wait_for_acks`), so a
   client that changes the control state on one server and calls another next finds it changed;
-- a quota hit is one statement (`QUOTA_HIT`); the journal is written by a background writer in
-  batches (core/journal.py), a batch in one statement (`APPEND_ENTRIES`).
+- a quota hit is one statement (`QUOTA_HIT`); in a safe request (GET, HEAD) it goes with the
+  first record the request reads (`QUOTA_HIT_AND_RECORD`, core/later_verdicts.py), one round
+  trip for both;
+- the journal is written by a background writer in batches (core/journal.py), a batch in one
+  statement (`APPEND_ENTRIES`).
 """
 
 from __future__ import annotations
@@ -77,6 +81,18 @@ SELECT (SELECT used FROM prior),
        (SELECT hits FROM bumped),
        (SELECT MIN(period) FROM quota_hits WHERE key = %(key)s AND period >= %(oldest)s)
 """
+
+
+# The same hit with the record a request reads first, in one statement: one round trip for
+# both (core/store.py, `count_hit_soon`). The record is read in the statement's snapshot, as a
+# read of its own would be; its table is not one the hit writes.
+QUOTA_HIT_AND_RECORD = (
+    QUOTA_HIT.rstrip()
+    + """,
+       (SELECT doc FROM records
+        WHERE tenant = %(tenant)s AND kind = %(kind)s AND id = %(record_id)s)
+"""
+)
 
 
 # A batch of journal entries in one statement, whatever its size: the JSON texts joined into

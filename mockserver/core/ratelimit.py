@@ -122,6 +122,17 @@ class StoreCounts:
         self, key: str, period: int, oldest: int, limit: int, count_refused: bool
     ) -> tuple[int, bool, int | None]:
         """(hits before this one in the window, whether it was counted, first period)."""
+        self._prune_now_and_then(oldest)
+        return self._store.count_hit(self._prefix + key, period, oldest, limit, count_refused)
+
+    def hit_soon(
+        self, key: str, period: int, oldest: int, limit: int, count_refused: bool
+    ) -> Callable[[], tuple[int, bool, int | None]]:
+        """`hit`, made with the thread's next record read (Store.count_hit_soon)."""
+        self._prune_now_and_then(oldest)
+        return self._store.count_hit_soon(self._prefix + key, period, oldest, limit, count_refused)
+
+    def _prune_now_and_then(self, oldest: int) -> None:
         with self._lock:
             self._since_prune += 1
             prune = self._since_prune >= self.PRUNE_EVERY
@@ -129,7 +140,6 @@ class StoreCounts:
                 self._since_prune = 0
         if prune:
             self._store.forget_hits(self._prefix, before=oldest)
-        return self._store.count_hit(self._prefix + key, period, oldest, limit, count_refused)
 
     def clear(self) -> None:
         self._store.forget_hits(self._prefix)
@@ -156,9 +166,7 @@ class RateLimiter:
         """
         quota = self.quota
         now = self._now()
-        period = int(now // quota.period_seconds)
-        periods_in_window = max(1, math.ceil(quota.window_seconds / quota.period_seconds))
-        oldest = period - periods_in_window + 1
+        period, periods_in_window, oldest = _window(quota, now)
         if isinstance(self._counts, StoreCounts):
             used, _counted, first = self._counts.hit(
                 key, period, oldest, quota.limit, count_refused
@@ -174,6 +182,24 @@ class RateLimiter:
             first = min(buckets) if buckets else None
         return _verdict(quota, now, period, periods_in_window, used, first)
 
+    def hit_soon(self, key: str, count_refused: bool = True) -> Verdict | Callable[[], Verdict]:
+        """`hit`, whose verdict may come later: on a store shared on PostgreSQL, a callable
+        that gives it, the hit made with the thread's next record read (one round trip for
+        both, Store.count_hit_soon) or when called; elsewhere the verdict, at once. For a
+        request whose answer can wait for its verdict (core/later_verdicts.py)."""
+        if not isinstance(self._counts, StoreCounts):
+            return self.hit(key, count_refused)
+        quota = self.quota
+        now = self._now()
+        period, periods_in_window, oldest = _window(quota, now)
+        answer = self._counts.hit_soon(key, period, oldest, quota.limit, count_refused)
+
+        def verdict() -> Verdict:
+            used, _counted, first = answer()
+            return _verdict(quota, now, period, periods_in_window, used, first)
+
+        return verdict
+
     def configure(self, quota: Quota) -> None:
         """A new quota, counted afresh."""
         self.quota = quota
@@ -181,6 +207,13 @@ class RateLimiter:
 
     def clear(self) -> None:
         self._counts.clear()
+
+
+def _window(quota: Quota, now: float) -> tuple[int, int, int]:
+    """(the period `now` is in, periods in the window, the window's oldest period)."""
+    period = int(now // quota.period_seconds)
+    periods_in_window = max(1, math.ceil(quota.window_seconds / quota.period_seconds))
+    return period, periods_in_window, period - periods_in_window + 1
 
 
 def _verdict(

@@ -417,6 +417,8 @@ class Store:
         self._memory_checkout: Any = None
         # The refill of a reset under way on this thread (clear), on PostgreSQL.
         self._refilling = threading.local()
+        # A quota hit waiting on this thread for the next record read (count_hit_soon).
+        self._hit_ahead = threading.local()
         self._cache: ReadCache | None = None
         self._kinds: dict[str, IndexedKind] = {}
         # (tenant, kind) -> its code in `index_scopes`, once committed (IndexWriter.scope).
@@ -489,12 +491,31 @@ class Store:
                     self._cache.remember(key, text)
             return doc_codec.load(text) if text is not None else None  # type: ignore[arg-type]
         if self.shared:
+            hit = getattr(self._hit_ahead, "pending", None)
+            if hit is not None:
+                return self._get_with_hit(hit, tenant, kind, record_id)
             sql = _DRIVER_GET["postgresql"][0]
             return self._one_statement(
                 lambda cursor: _one_doc(cursor, sql, (tenant, kind, record_id))
             )
         with self.transaction() as tx:
             return tx.get(tenant, kind, record_id)
+
+    def _get_with_hit(self, hit: PendingHit, tenant: str, kind: str, record_id: str) -> dict | None:
+        """A record read with the quota hit waiting for it: one statement, one round trip.
+        Not repeated on a connection PostgreSQL dropped, as the hit alone is not."""
+        self._hit_ahead.pending = None
+        params = {**hit.params, "tenant": tenant, "kind": kind, "record_id": record_id}
+        try:
+            row = self._one_statement(
+                lambda cursor: cursor.execute(postgres.QUOTA_HIT_AND_RECORD, params).fetchone(),
+                repeatable=False,
+            )
+        except BaseException as error:
+            hit.failed = error
+            raise
+        hit.row = row[:3]
+        return doc_codec.load(row[3]) if row[3] is not None else None
 
     def list(self, tenant: str, kind: str) -> list[dict]:
         if self._cache is not None:
@@ -802,20 +823,9 @@ class Store:
         A hit is counted when it is within the limit, or always with `count_refused`; of two
         servers counting at once, the second sees the first's hit (postgres.QUOTA_HIT)."""
         if self.shared:
-            params = {
-                "key": key,
-                "period": period,
-                "oldest": oldest,
-                "limit": limit,
-                "always": count_refused,
-            }
-            used, hits, first = self._one_statement(
-                lambda cursor: cursor.execute(postgres.QUOTA_HIT, params).fetchone(),
-                repeatable=False,
-            )
-            if hits is None:  # refused and not counted: at the limit or past it
-                return max(int(used), limit), False, first
-            return int(used) + int(hits) - 1, True, first if first is not None else period
+            hit = PendingHit(key, period, oldest, limit, count_refused)
+            hit.row = self._hit_alone(hit)
+            return hit.result()
         with self._connection() as conn:
             window = (key, oldest, period)
             used = conn.exec_driver_sql(_PRIOR_HITS_SQL, window).scalar() or 0
@@ -825,6 +835,37 @@ class Store:
                 conn.exec_driver_sql(_BUMP_SQL, (key, period))
             first = conn.exec_driver_sql(_FIRST_PERIOD_SQL, (key, oldest)).scalar()
             return int(used), counted, first
+
+    def count_hit_soon(
+        self, key: str, period: int, oldest: int, limit: int, count_refused: bool
+    ) -> Callable[[], tuple[int, bool, int | None]]:
+        """`count_hit`, answered when called. On PostgreSQL the hit waits for this thread's
+        next record read (`get`) and goes in its statement, one round trip for both; if no
+        read comes first, it is made alone when its answer is asked for. Elsewhere it is
+        counted at once. Asking is what ends the wait: a hit left unasked is never counted,
+        and a later hit on the thread takes its place."""
+        if not self.shared:
+            found = self.count_hit(key, period, oldest, limit, count_refused)
+            return lambda: found
+        hit = PendingHit(key, period, oldest, limit, count_refused)
+        self._hit_ahead.pending = hit
+
+        def answer() -> tuple[int, bool, int | None]:
+            if hit.failed is not None:
+                raise hit.failed
+            if hit.row is None:
+                if getattr(self._hit_ahead, "pending", None) is hit:
+                    self._hit_ahead.pending = None
+                hit.row = self._hit_alone(hit)
+            return hit.result()
+
+        return answer
+
+    def _hit_alone(self, hit: PendingHit) -> tuple[Any, Any, Any]:
+        return self._one_statement(
+            lambda cursor: cursor.execute(postgres.QUOTA_HIT, hit.params).fetchone(),
+            repeatable=False,
+        )
 
     def forget_hits(self, prefix: str, before: int | None = None) -> None:
         """Drop the quota counts of keys starting with `prefix` (of periods before `before`)."""
@@ -1060,6 +1101,33 @@ def _statement_connections(engine: Engine, most: int) -> pg_statements.Statement
         engine.dialect.loaded_dbapi.OperationalError,
         most,
     )
+
+
+class PendingHit:
+    """A quota hit on PostgreSQL (postgres.QUOTA_HIT), and what it found once made."""
+
+    def __init__(self, key: str, period: int, oldest: int, limit: int, count_refused: bool):
+        self.params = {
+            "key": key,
+            "period": period,
+            "oldest": oldest,
+            "limit": limit,
+            "always": count_refused,
+        }
+        self.row: tuple[Any, Any, Any] | None = None
+        self.failed: BaseException | None = None
+
+    def result(self) -> tuple[int, bool, int | None]:
+        """(hits in the window before this one, whether this one was counted, first period)."""
+        assert self.row is not None
+        used, hits, first = self.row
+        if hits is None:  # refused and not counted: at the limit or past it
+            return max(int(used), self.params["limit"]), False, first
+        return (
+            int(used) + int(hits) - 1,
+            True,
+            first if first is not None else self.params["period"],
+        )
 
 
 def _one_doc(cursor: Any, sql: str, params: tuple[str, str, str]) -> dict | None:

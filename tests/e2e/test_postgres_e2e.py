@@ -115,6 +115,51 @@ def test_clock_and_quota_settings_follow_whichever_server_changed_them(two_serve
     assert codes == [200] * 5 + [429] * 3
 
 
+def test_a_read_past_the_shared_quota_answers_only_the_refusal(two_servers) -> None:
+    """A read's quota hit goes with the record it reads (core/later_verdicts.py): past the
+    quota the answer is still rack-attack's 429 and nothing of the view's, whatever the view
+    would have answered; writes are judged before their view as ever."""
+    first, second = two_servers
+    assert _control(first.base_url, "POST", "/accredible/rate_limit", json={"limit": 2}).ok
+    details = "/accredible/v1/issuer/details"
+    missing = "/accredible/v1/credentials/999999"
+    assert requests.get(first.base_url + details, headers=AUTH, timeout=30).status_code == 200
+    assert requests.get(second.base_url + missing, headers=AUTH, timeout=30).status_code == 404
+    answers = [
+        requests.get(first.base_url + details, headers=AUTH, timeout=30),
+        requests.get(second.base_url + missing, headers=AUTH, timeout=30),
+        requests.head(first.base_url + details, headers=AUTH, timeout=30),
+        requests.post(
+            second.base_url + "/accredible/v1/credentials",
+            json={"credential": {"recipient": {"name": "Late", "email": "late@example.com"}}},
+            headers=AUTH,
+            timeout=30,
+        ),
+    ]
+    assert [answer.status_code for answer in answers] == [429] * 4
+    for answer in answers[:2]:
+        assert answer.text == "Retry later\n"
+        assert 1 <= int(answer.headers["Retry-After"]) <= 300
+    seen = _control(second.base_url, "GET", "/requests", params={"provider": "accredible"})
+    statuses = [entry["status"] for entry in seen.json()["requests"]]
+    assert sorted(statuses) == [200, 404, 429, 429, 429, 429]
+    listed = requests.get(
+        second.base_url + "/accredible/v1/all_credentials",
+        params={"email": "late@example.com"},
+        headers=AUTH,
+        timeout=30,
+    )
+    assert listed.status_code == 429  # still past the quota: the refused post made nothing
+    _control(first.base_url, "POST", "/accredible/rate_limit", json={"limit": 100})
+    listed = requests.get(
+        second.base_url + "/accredible/v1/all_credentials",
+        params={"email": "late@example.com"},
+        headers=AUTH,
+        timeout=30,
+    )
+    assert listed.json()["meta"]["total_count"] == 0
+
+
 def test_journal_and_reset_cover_both_servers(two_servers) -> None:
     first, second = two_servers
     for base in (first.base_url, second.base_url):

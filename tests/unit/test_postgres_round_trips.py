@@ -1,11 +1,13 @@
-"""On a store shared on PostgreSQL an ordinary request makes two round trips (issue 18): the
-quota hit and the read it answers from. Control changes reach other servers by NOTIFY, not by
-a read per request; the journal is written off the request path. Counted by a relay that sees
-every message the servers send PostgreSQL (tests/pg_round_trips.py)."""
+"""On a store shared on PostgreSQL an ordinary read makes one round trip (issue 18): the quota
+hit goes with the record it answers from (core/later_verdicts.py). Control changes reach other
+servers by NOTIFY, not by a read per request; the journal is written off the request path.
+Counted by a relay that sees every message the servers send PostgreSQL
+(tests/pg_round_trips.py)."""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -13,6 +15,8 @@ import pytest
 
 from mockserver.app import create_app
 from mockserver.core import postgres, shared
+from mockserver.core.ratelimit import Quota, RateLimiter, StoreCounts
+from mockserver.core.store import Store
 from mockserver.settings import Settings
 from tests.pg_round_trips import CountingProxy, through
 from tests.postgres import empty_pg_url, pg_url
@@ -50,7 +54,7 @@ def _trips(proxy: CountingProxy, runtime, send) -> int:
     return proxy.round_trips - before
 
 
-def test_an_ordinary_request_makes_two_round_trips_and_control_changes_are_pushed(
+def test_an_ordinary_read_makes_one_round_trip_and_control_changes_are_pushed(
     proxy,
 ) -> None:
     first_app, first = _server(proxy)
@@ -62,19 +66,19 @@ def test_an_ordinary_request_makes_two_round_trips_and_control_changes_are_pushe
         for client in (one, two) * 10:
             client.get(DETAILS, headers=AUTH)
         counts = [_trips(proxy, first, lambda: one.get(DETAILS, headers=AUTH)) for _ in range(10)]
-        assert counts == [2] * 10  # the quota hit, the credit balance
+        assert counts == [1] * 10  # the quota hit with the credit balance
         assert proxy.prepare_round_trips > 0  # (what would have made some of them 3)
         journal_before = proxy.journal_round_trips
         assert len(second.journal.entries({"path": DETAILS})) == 30  # both servers' entries
         assert proxy.journal_round_trips > journal_before
 
         # A clock change on the first server: announced, read and confirmed by the second
-        # server's watching thread before the first answers; the second's requests still
-        # cost two.
+        # server's watching thread before the first answers; the second's reads still cost
+        # one.
         moved = one.post("/_mock/clock", json={"set": "2031-05-01T00:00:00Z", "freeze": True})
         assert moved.status_code == 200
         assert second.clock.now().isoformat().startswith("2031-05-01T00:00:00")
-        assert _trips(proxy, second, lambda: two.get(DETAILS, headers=AUTH)) == 2
+        assert _trips(proxy, second, lambda: two.get(DETAILS, headers=AUTH)) == 1
     finally:
         first.close()
         second.close()
@@ -98,10 +102,11 @@ def test_a_server_that_lost_its_listening_connection_reads_the_control_record(pr
             client.get(DETAILS, headers=AUTH)
         runtime.shared._listener._connection.close()  # as if PostgreSQL had dropped it
         other_app.test_client().post("/_mock/clock", json={"advance": "24h"})
-        # finds the connection broken: listens again (LISTEN), reads the control record
-        assert _trips(proxy, runtime, lambda: client.get(DETAILS, headers=AUTH)) == 4
+        # finds the connection broken: listens again (LISTEN), reads the control record; then
+        # the quota hit with the credit balance
+        assert _trips(proxy, runtime, lambda: client.get(DETAILS, headers=AUTH)) == 3
         assert runtime.clock.state() == other.clock.state()
-        assert _trips(proxy, runtime, lambda: client.get(DETAILS, headers=AUTH)) == 2
+        assert _trips(proxy, runtime, lambda: client.get(DETAILS, headers=AUTH)) == 1
     finally:
         runtime.close()
         other.close()
@@ -232,3 +237,30 @@ def test_a_vec_batch_processing_costs_a_pass_nothing_until_it_is_due(proxy) -> N
         assert runtime.store.get(tenant, "vec_batch", batch_id)["status"] == "completed"
     finally:
         runtime.close()
+
+
+def test_a_waiting_quota_hit_goes_with_the_next_read_or_alone_when_asked(proxy) -> None:
+    store = Store(through(pg_url(), proxy.port))
+    quota = Quota(limit=10**6, window_seconds=60, period_seconds=60)
+    limiter = RateLimiter(quota, time.time, StoreCounts(store, "t"))
+    try:
+        with store.transaction() as tx:
+            tx.put("tenant", "thing", "1", {"n": 1})
+        for _ in range(6):  # warm: connections open, statements prepared
+            later = limiter.hit_soon("key")
+            assert store.get("tenant", "thing", "1") == {"n": 1}
+            assert later().allowed  # type: ignore[operator]
+            assert limiter.hit_soon("key")().allowed  # type: ignore[operator]
+        before = proxy.round_trips
+        later = limiter.hit_soon("key")
+        assert proxy.round_trips == before  # nothing sent while it waits
+        assert store.get("tenant", "thing", "1") == {"n": 1}
+        assert proxy.round_trips == before + 1  # the hit went with the read
+        assert later().allowed  # type: ignore[operator]
+        assert proxy.round_trips == before + 1
+        assert limiter.hit_soon("key")().allowed  # type: ignore[operator]
+        assert proxy.round_trips == before + 2  # no read came: made alone when asked
+        assert store.get("tenant", "thing", "1") == {"n": 1}
+        assert proxy.round_trips == before + 3  # and the next read is a read alone
+    finally:
+        store.close()

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from mockserver.core.ratelimit import MemoryCounts, Quota, RateLimiter, StoreCounts
+from mockserver.core.ratelimit import MemoryCounts, Quota, RateLimiter, StoreCounts, Verdict
 from mockserver.core.store import Store
 from tests.postgres import pg_url
 
@@ -102,3 +102,60 @@ def test_two_servers_hitting_one_postgres_quota_at_once_get_exactly_the_limit(
     assert all(v.retry_after > 0 for v in verdicts if not v.allowed)
     assert sorted(v.remaining for v in verdicts if v.allowed) == list(range(57))
     store.close()
+
+
+@pytest.mark.parametrize("count_refused", [True, False])
+def test_hits_sent_with_reads_on_two_servers_still_get_exactly_the_limit(count_refused) -> None:
+    """As above, each hit made with the record read that follows it on its thread, one
+    statement for both (Store.count_hit_soon): the count stays exact and every read finds
+    the record."""
+    store = Store(pg_url())
+    store.clear()
+    with store.transaction() as tx:
+        tx.put("tenant", "thing", "1", {"n": 1})
+    now = FakeNow()
+    quota = Quota(limit=57, window_seconds=60, period_seconds=30)
+    servers = [RateLimiter(quota, now, StoreCounts(store, "race")) for _ in range(2)]
+
+    def one(number: int):
+        later = servers[number % 2].hit_soon("key", count_refused=count_refused)
+        assert callable(later)  # on PostgreSQL the verdict waits for the read
+        found = store.get("tenant", "thing", "1")
+        return later(), found
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(one, range(200)))
+    verdicts = [verdict for verdict, _found in answers]
+    assert all(found == {"n": 1} for _verdict, found in answers)
+    assert sum(v.allowed for v in verdicts) == 57
+    assert all(v.retry_after > 0 for v in verdicts if not v.allowed)
+    assert sorted(v.remaining for v in verdicts if v.allowed) == list(range(57))
+    store.close()
+
+
+def test_a_waiting_hit_is_made_alone_when_no_read_takes_it() -> None:
+    store = Store(pg_url())
+    store.clear()
+    limiter = RateLimiter(QUOTA, FakeNow(), StoreCounts(store, "alone"))
+    verdicts = []
+    for _ in range(4):
+        later = limiter.hit_soon("key")
+        assert callable(later)
+        verdicts.append(later())
+    assert [v.allowed for v in verdicts] == [True, True, True, False]
+    assert store.get("tenant", "thing", "missing") is None  # no hit left to take along
+    assert not limiter.hit("key").allowed  # four counted: refused hits count by default
+    store.close()
+
+
+def test_a_verdict_that_may_wait_is_the_one_a_hit_gives(make) -> None:
+    build, _ = make
+    limiter = build()
+    for _ in range(3):
+        limiter.hit("key")
+    later = limiter.hit_soon("key")
+    verdict = later() if callable(later) else later
+    assert not verdict.allowed
+    assert verdict.retry_after == 50
+    in_memory = RateLimiter(QUOTA, FakeNow(), MemoryCounts())
+    assert isinstance(in_memory.hit_soon("key"), Verdict)  # nothing to wait for

@@ -6,10 +6,11 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request
 
+from mockserver.core import later_verdicts
 from mockserver.core.errors import ApiError
 from mockserver.core.frameworks import rails
 from mockserver.core.http import json_object_body, provider_base
-from mockserver.core.ratelimit import RateLimiter
+from mockserver.core.ratelimit import RateLimiter, Verdict
 from mockserver.providers.accredible import errors, presenters
 from mockserver.providers.accredible.accounts import Caller
 from mockserver.providers.accredible.links import Links
@@ -46,15 +47,20 @@ def find_credential(raw_id: str, who: Caller | None = None) -> tuple[dict[str, A
 
 
 def enforce(limiter: RateLimiter) -> None:
-    """Count this request against a per-address quota; 429 (rack-attack's answer) beyond it."""
-    verdict = limiter.hit(request.remote_addr or "unknown")
-    if not verdict.allowed:
-        raise ApiError(
-            429,
-            "too_many_requests",
-            errors.RETRY_LATER,
-            headers={"Retry-After": str(verdict.retry_after)},
-        )
+    """Count this request against a per-address quota; 429 (rack-attack's answer) beyond it.
+    A read's verdict may come with the record it reads (core/later_verdicts.py)."""
+    key = request.remote_addr or "unknown"
+    verdict = limiter.hit_soon(key) if later_verdicts.may_wait() else limiter.hit(key)
+    later_verdicts.judge(verdict, _too_many)
+
+
+def _too_many(verdict: Verdict) -> ApiError:
+    return ApiError(
+        429,
+        "too_many_requests",
+        errors.RETRY_LATER,
+        headers={"Retry-After": str(verdict.retry_after)},
+    )
 
 
 def links() -> Links:
