@@ -492,7 +492,7 @@ class Store:
             return doc_codec.load(text) if text is not None else None  # type: ignore[arg-type]
         if self.shared:
             hit = getattr(self._hit_ahead, "pending", None)
-            if hit is not None:
+            if hit is not None and hit.row is None:  # not made meanwhile (asked elsewhere)
                 return self._get_with_hit(hit, tenant, kind, record_id)
             sql = _DRIVER_GET["postgresql"][0]
             return self._one_statement(
@@ -842,8 +842,9 @@ class Store:
         """`count_hit`, answered when called. On PostgreSQL the hit waits for this thread's
         next record read (`get`) and goes in its statement, one round trip for both; if no
         read comes first, it is made alone when its answer is asked for. Elsewhere it is
-        counted at once. Asking is what ends the wait: a hit left unasked is never counted,
-        and a later hit on the thread takes its place."""
+        counted at once. A hit nobody asks for is counted only if a read on the thread takes
+        it before the thread's next hit takes its place: the request pipeline asks for every
+        one (core/later_verdicts.py)."""
         if not self.shared:
             found = self.count_hit(key, period, oldest, limit, count_refused)
             return lambda: found

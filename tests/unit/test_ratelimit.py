@@ -159,3 +159,17 @@ def test_a_verdict_that_may_wait_is_the_one_a_hit_gives(make) -> None:
     assert verdict.retry_after == 50
     in_memory = RateLimiter(QUOTA, FakeNow(), MemoryCounts())
     assert isinstance(in_memory.hit_soon("key"), Verdict)  # nothing to wait for
+
+
+def test_a_hit_asked_for_on_another_thread_is_not_made_again_by_a_read() -> None:
+    store = Store(pg_url())
+    store.clear()
+    limiter = RateLimiter(QUOTA, FakeNow(), StoreCounts(store, "elsewhere"))
+    later = limiter.hit_soon("key")
+    assert callable(later)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(later).result().allowed  # made alone, on that thread
+    assert store.get("tenant", "thing", "1") is None  # this thread still held it: made already
+    verdicts = [limiter.hit("key") for _ in range(3)]
+    assert [v.allowed for v in verdicts] == [True, True, False]  # counted once, not twice
+    store.close()
