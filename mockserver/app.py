@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes
     app.json.sort_keys = False  # keep the providers' field order in bodies
     app.extensions["mockserver"] = runtime
+    runtime.store.before_transaction = later_verdicts.before_writing
 
     prefixes = {name: provider.prefix for name, provider in runtime.providers.items()}
     guard.install(app, settings)  # first: a refused control request goes no further

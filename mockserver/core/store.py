@@ -419,6 +419,9 @@ class Store:
         self._refilling = threading.local()
         # A quota hit waiting on this thread for the next record read (count_hit_soon).
         self._hit_ahead = threading.local()
+        # Called as every transaction begins (the app sets it: core/later_verdicts.py), so
+        # that a request whose quota verdict is still waiting has it before it writes.
+        self.before_transaction: Callable[[], None] | None = None
         self._cache: ReadCache | None = None
         self._kinds: dict[str, IndexedKind] = {}
         # (tenant, kind) -> its code in `index_scopes`, once committed (IndexWriter.scope).
@@ -441,6 +444,8 @@ class Store:
         `durable=False` is for bookkeeping whose loss in a crash harms nobody (quota counts,
         journal entries): on PostgreSQL its commit does not wait for the WAL to reach the disk
         (a disk flush per request for every replica otherwise). Still atomic."""
+        if self.before_transaction is not None:
+            self.before_transaction()
         joined: _Refill | None = getattr(self._refilling, "current", None)
         if joined is not None:
             # Inside a reset's refill (clear): a savepoint in the reset's own transaction.

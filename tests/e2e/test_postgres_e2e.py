@@ -160,6 +160,31 @@ def test_a_read_past_the_shared_quota_answers_only_the_refusal(two_servers) -> N
     assert listed.json()["meta"]["total_count"] == 0
 
 
+def test_a_refused_read_writes_nothing_its_view_would_have(two_servers) -> None:
+    """A credential's page records that it was seen (an analytics event, a write in a GET):
+    past the quota the page answers 429 and records nothing (core/later_verdicts.py)."""
+    first, second = two_servers
+    body = {"credential": {"recipient": {"name": "Seen", "email": "seen@example.com"}}}
+    body["credential"]["group_id"] = 9001
+    made = requests.post(
+        f"{first.base_url}/accredible/v1/credentials", json=body, headers=AUTH, timeout=30
+    )
+    assert made.status_code == 200, made.text
+    page = "/accredible/" + made.json()["credential"]["url"].split("/accredible/", 1)[1]
+    assert _control(first.base_url, "POST", "/accredible/rate_limit", json={"limit": 1}).ok
+    assert requests.get(second.base_url + page, timeout=30).status_code == 200
+    refused = requests.get(first.base_url + page, timeout=30)
+    assert refused.status_code == 429 and refused.text == "Retry later\n"
+    assert _control(first.base_url, "POST", "/accredible/rate_limit", json={"limit": 100}).ok
+    analytics = requests.get(
+        f"{second.base_url}/accredible/v1/analytics",
+        params={"group_id": 9001},
+        headers=AUTH,
+        timeout=30,
+    ).json()["analytics"]
+    assert [event["event"] for event in analytics] == ["recipient_view_certificate"]
+
+
 def test_journal_and_reset_cover_both_servers(two_servers) -> None:
     first, second = two_servers
     for base in (first.base_url, second.base_url):

@@ -54,8 +54,9 @@ def test_a_waiting_refusal_is_raised_when_settled_after_every_hit_was_asked(app)
             later_verdicts.settle()
         assert raised.value.args == (7,)
         assert asked == [REFUSED, ALLOWED]
-        later_verdicts.settle()  # settled once: nothing waits any more
-        assert asked == [REFUSED, ALLOWED]
+        with pytest.raises(Refused):  # the refusal stands for the rest of the request
+            later_verdicts.settle()
+        assert asked == [REFUSED, ALLOWED]  # but nothing is asked twice
 
 
 def test_verdicts_no_view_settled_are_asked_for_at_the_end_of_the_request(app) -> None:
@@ -78,3 +79,22 @@ def test_a_hit_that_cannot_be_counted_at_the_end_is_one_warning(app, caplog) -> 
     assert [record.getMessage() for record in caplog.records] == [
         "a quota hit of GET /x was not counted: store gone"
     ]
+
+
+def test_a_transaction_settles_first_and_a_refusal_caught_there_is_raised_again(app) -> None:
+    asked: list[Verdict] = []
+    with app.test_request_context("/", method="GET"):
+        later_verdicts.before_writing()  # nothing waits: nothing to do
+        later_verdicts.judge(_asked(REFUSED, asked), _refusal)
+        with pytest.raises(Refused):
+            later_verdicts.before_writing()  # as a store transaction begins
+        assert asked == [REFUSED]
+        with pytest.raises(Refused):  # the view caught it; its answer is still the refusal
+            later_verdicts.settle()
+        assert asked == [REFUSED]  # asked once: counted once
+        later_verdicts.forget()
+        later_verdicts.settle()  # the request is over: nothing is kept
+
+
+def test_outside_a_request_a_transaction_waits_for_nothing() -> None:
+    later_verdicts.before_writing()  # a background thread's write: no request, no verdict
